@@ -1,0 +1,1 @@
+"""The Qt-free core: model, parsers, criteria splitting, export."""

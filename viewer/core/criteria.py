@@ -1,0 +1,244 @@
+"""Splitting eligibility text into inclusion and exclusion criterion trees.
+
+Handles the shapes the registries produce: markdown bullets (API v2), hard-wrapped indented
+text blocks (legacy XML), numbered lists, lead-in lines ending in ":" with their sub-items,
+inline bullets run into one paragraph (MedPath, CTIS), and plain prose, which is split into one
+item per sentence or semicolon clause with its wording kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from viewer.core.model import Criterion
+
+_HEADER = re.compile(
+    r"^(?P<head>(?:key|main|major|principal|general|additional|specific|study|other)?\s*"
+    r"(?P<kind>inclusion|exclusion|eligibility)(?:\s+and\s+(?:inclusion|exclusion))?"
+    r"(?:\s+criteri(?:a|on|um)|s?(?=\s*[:\-–]?\s*$)))"
+    r"(?P<qual>[^:\n]{0,80}?)\s*(?::|\s[-–]\s|[-–]$|$)\s*(?P<after>.*)$",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(
+    r"^(?P<m>[-*•·‣◦▪●○■□➢►✓–—+]|o(?=\s)|\d{1,3}[.)](?!\d)|\(\d{1,3}\)|\(?[a-z][.)](?=\s)"
+    r"|\(?(?:ii|iii|iv|vi|vii|viii|ix|xi|xii)[.)](?=\s))\s*(?P<text>\S.*)$",
+    re.IGNORECASE,
+)
+_INLINE_MARKERS = ("•", "▪", "◦", "●", "o", "-", "*")
+_ABBREVIATIONS = {
+    "e.g", "i.e", "eg", "ie", "vs", "dr", "mr", "mrs", "ms", "prof", "approx", "etc", "no", "nos",
+    "st", "fig", "al", "incl", "ca", "cf", "min", "max", "resp", "viz", "vol", "inc", "ltd", "co",
+    "jr", "sr", "mg", "ml", "kg", "wk", "wks", "yrs", "yr", "hr", "hrs",
+}  # fmt: skip
+
+
+@dataclass
+class _Node:
+    text: str
+    indent: int
+    kind: str
+    text_indent: int
+    children: list[_Node] = field(default_factory=list)
+
+    def freeze(self) -> Criterion:
+        return Criterion(text=self.text.strip(), children=tuple(c.freeze() for c in self.children))
+
+
+def _marker_kind(marker: str) -> str:
+    if marker[0].isdigit() or marker.startswith("(") and marker[1:2].isdigit():
+        return "number"
+    if marker in {"-", "–", "—"}:
+        return "dash"
+    if marker.lower() == "o" or marker in {"◦", "○"}:
+        return "circle"
+    if marker.rstrip(".)").lstrip("(").isalpha():
+        return "letter"
+    return marker
+
+
+class _Section:
+    """Builds the item tree of one section (inclusion or exclusion) line by line."""
+
+    def __init__(self) -> None:
+        self.roots: list[_Node] = []
+        self.stack: list[_Node] = []
+        self.saw_bullets = False
+
+    def add(self, node: _Node) -> None:
+        while self.stack and not self._can_parent(self.stack[-1], node):
+            self.stack.pop()
+        (self.stack[-1].children if self.stack else self.roots).append(node)
+        self.stack.append(node)
+
+    @staticmethod
+    def _can_parent(top: _Node, node: _Node) -> bool:
+        if top.indent < node.indent:
+            return True
+        leadin = top.text.rstrip().endswith(":")
+        return leadin and top.indent == node.indent and top.kind != node.kind and top.kind == "para"
+
+    def continue_last(self, text: str) -> None:
+        if self.stack:
+            node = self.stack[-1]
+            node.text = f"{node.text.rstrip()} {text.strip()}"
+
+    def items(self) -> tuple[Criterion, ...]:
+        roots = self.roots
+        if not self.saw_bullets and len(roots) == 1 and not roots[0].children:
+            return tuple(Criterion(text=t) for t in split_prose(roots[0].text))
+        return tuple(_inline_split(n.freeze()) for n in roots)
+
+
+def split_criteria(text: str | None) -> tuple[tuple[Criterion, ...], tuple[Criterion, ...]]:
+    """Return (inclusion, exclusion) criterion trees for a block of eligibility text.
+
+    Text before any heading, or with no heading at all, counts as inclusion: nothing is dropped.
+    """
+    if not text or not text.strip():
+        return (), ()
+    sections = {"inclusion": _Section(), "exclusion": _Section()}
+    current = sections["inclusion"]
+    previous_blank = True
+    previous_line = ""
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4).split("\n"):
+        content = raw.strip()
+        if not content:
+            previous_blank = True
+            continue
+        indent = len(raw) - len(raw.lstrip())
+        header = _HEADER.match(content) if _may_be_header(previous_line, content, previous_blank) else None
+        if header:
+            kind = header.group("kind").lower()
+            if kind != "eligibility":
+                current = sections[kind]
+                current.stack.clear()
+            qualifier = header.group("qual").strip()
+            if qualifier and len(qualifier) > 2:
+                current.add(_Node(header.group(0)[: header.end("qual")].strip() + ":", -1, "para", 0))
+            after = header.group("after").strip()
+            if after:
+                _add_line(current, after, indent + 1, previous_blank=True)
+            previous_blank = False
+            previous_line = raw
+            continue
+        joined = not previous_blank and not _looks_like_new_item(previous_line, content)
+        _add_line(current, raw, indent, previous_blank=not joined)
+        previous_blank = False
+        previous_line = raw
+    return sections["inclusion"].items(), sections["exclusion"].items()
+
+
+def _may_be_header(previous: str, content: str, previous_blank: bool) -> bool:
+    """Headings start with a capital and do not continue a hard-wrapped line."""
+    if not content[0].isupper():
+        return False
+    return previous_blank or len(previous.rstrip()) < 55 or previous.rstrip()[-1:] in ".:;"
+
+
+def _looks_like_new_item(previous: str, content: str) -> bool:
+    """A line right after another starts a new item when the previous one cannot be a wrap."""
+    if _BULLET.match(content):
+        return True
+    return len(previous.rstrip()) < 55 and bool(re.match(r"[A-Z0-9(\[]", content))
+
+
+def _add_line(section: _Section, raw: str, indent: int, *, previous_blank: bool) -> None:
+    content = raw.strip()
+    bullet = _BULLET.match(content)
+    if bullet:
+        section.saw_bullets = True
+        text = bullet.group("text")
+        text_indent = indent + len(content) - len(text)
+        section.add(_Node(text, indent, _marker_kind(bullet.group("m")), text_indent))
+        return
+    top = section.stack[-1] if section.stack else None
+    if not previous_blank and top is not None:
+        section.continue_last(content)
+    elif top is not None and top.kind != "para" and indent >= top.text_indent:
+        # An indented paragraph under a bullet is more of that bullet's text.
+        section.continue_last(content)
+    else:
+        section.add(_Node(content, indent, "para", indent))
+
+
+def _inline_split(item: Criterion) -> Criterion:
+    """Split "lead-in: o a o b" or "x: • a • b" run into one line into a lead-in with children."""
+    if item.children:
+        return item.model_copy(update={"children": tuple(_inline_split(c) for c in item.children)})
+    markers = [m for m in _INLINE_MARKERS if _is_inline_marker(item.text, m)]
+    if not markers:
+        return item
+    order = sorted(markers, key=lambda m: item.text.index(f" {m} "))
+    pattern = re.compile(r"\s(" + "|".join(re.escape(m) for m in order) + r")\s+")
+    pieces = pattern.split(item.text)
+    head = pieces[0].strip()
+    root = _Node(head, -1, "para", 0)
+    stack: list[tuple[int, _Node]] = [(-1, root)]
+    for marker, body in zip(pieces[1::2], pieces[2::2], strict=True):
+        level = order.index(marker)
+        while stack[-1][0] >= level:
+            stack.pop()
+        node = _Node(body.strip(), level, marker, 0)
+        stack[-1][1].children.append(node)
+        stack.append((level, node))
+    if not head:
+        return item
+    return root.freeze()
+
+
+def _is_inline_marker(text: str, marker: str) -> bool:
+    token = f" {marker} "
+    count = text.count(token)
+    if marker in {"•", "▪", "◦", "●"}:
+        return count >= 1 and len(text) > text.index(token) + 3
+    return count >= 2 and f": {marker} " in text
+
+
+def split_prose(text: str) -> list[str]:
+    """Split one bullet-less paragraph into sentences, then semicolon clauses, keeping wording."""
+    parts: list[str] = []
+    for sentence in _sentences(text):
+        clauses = [c.strip() for c in _split_depth0(sentence, ";")]
+        parts.extend(c for c in clauses if c)
+    return parts or [text.strip()]
+
+
+def _sentences(text: str) -> list[str]:
+    out: list[str] = []
+    start = 0
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif ch in ".!?" and depth == 0 and i + 2 < len(text) and text[i + 1] == " ":
+            nxt = text[i + 2]
+            if not (nxt.isupper() or nxt in "(["):
+                continue
+            word = re.split(r"[\s(]", text[start:i])[-1].lower()
+            if word in _ABBREVIATIONS or len(word) == 1 or re.fullmatch(r"[a-z](\.[a-z])+", word):
+                continue
+            out.append(text[start : i + 1].strip())
+            start = i + 2
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+def _split_depth0(text: str, sep: str) -> list[str]:
+    out: list[str] = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif ch == sep and depth == 0:
+            out.append(text[start:i])
+            start = i + 1
+    out.append(text[start:])
+    return out

@@ -1,0 +1,86 @@
+"""Raw input as the parsers see it: bytes, their hash, and text decoded once with care."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from viewer.core.errors import ParseError
+
+MAX_FILE_BYTES = 256 * 1024 * 1024
+"""Larger files are refused with a message: memory stays bounded whatever is opened."""
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+@dataclass
+class Document:
+    """One input file (or zip member): its name, bytes and what decoding had to say."""
+
+    name: str
+    data: bytes
+    warnings: list[str] = field(default_factory=list)
+
+    @cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @cached_property
+    def text(self) -> str:
+        """The bytes as text: BOMs and UTF-16 honoured, Latin-1 fallback noted as a warning."""
+        return decode(self.data, self.name, self.warnings)
+
+    @cached_property
+    def head(self) -> str:
+        """The first few kilobytes as text, for format detection."""
+        return self.text[:8192].lstrip("\ufeff \t\r\n")
+
+    def fail(self, reason: str) -> ParseError:
+        return ParseError(self.name, reason)
+
+
+def decode(data: bytes, name: str, warnings: list[str]) -> str:
+    """Decode record bytes; binary content and undecodable bytes raise ParseError."""
+    if not data.strip():
+        raise ParseError(name, "the file is empty")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise ParseError(name, f"not valid {encoding.upper()} text ({exc.reason})") from None
+    sample = data[:4096]
+    if sample.count(b"\x00") > len(sample) // 4:
+        # UTF-16 without a byte-order mark: every other byte of ASCII text is a NUL.
+        encoding = "utf-16-le" if sample[1:2] == b"\x00" else "utf-16-be"
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            raise ParseError(name, "binary data, not a trial record") from None
+        warnings.append(f"read as {encoding.upper()} (no byte-order mark)")
+        return _refuse_binary(text, name)
+    if b"\x00" in sample:
+        raise ParseError(name, "binary data, not a trial record")
+    try:
+        return _refuse_binary(data.decode("utf-8"), name)
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("cp1252", errors="replace")
+    warnings.append("not valid UTF-8; read as Windows-1252/Latin-1")
+    return _refuse_binary(text, name)
+
+
+def _refuse_binary(text: str, name: str) -> str:
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    if "\x00" in sample or controls > max(8, len(sample) // 50):
+        raise ParseError(name, "binary data, not a trial record")
+    return text

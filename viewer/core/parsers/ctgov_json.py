@@ -1,0 +1,222 @@
+"""ClinicalTrials.gov API v2 JSON: one study, a {"studies": [...]} page, or a list of studies."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from viewer.core import normalize as n
+from viewer.core.criteria import split_criteria
+from viewer.core.document import Document
+from viewer.core.errors import ParseError
+from viewer.core.formats import Format, make_study
+from viewer.core.model import Study
+
+NAME = "ctgov-api-v2-json"
+REGISTRY = "ClinicalTrials.gov"
+
+
+def detect(doc: Document) -> bool:
+    head = doc.head
+    return head[:1] in "{[" and '"protocolSection"' in head
+
+
+def parse(doc: Document) -> list[Study]:
+    try:
+        data = json.loads(doc.text)
+    except json.JSONDecodeError as exc:
+        raise doc.fail(f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+    if isinstance(data, dict) and isinstance(data.get("studies"), list):
+        records = data["studies"]
+    elif isinstance(data, list):
+        records = data
+    else:
+        records = [data]
+    studies = []
+    for index, record in enumerate(records):
+        if not isinstance(record, dict) or not isinstance(record.get("protocolSection"), dict):
+            raise doc.fail(f"record {index + 1} has no protocolSection")
+        studies.append(make_study(doc, NAME, index, study_fields(record, doc.name)))
+    return studies
+
+
+def _text(value: Any) -> str | None:
+    """v2 text fields are markdown with backslash escapes; the model keeps the plain wording."""
+    if value is None:
+        return None
+    return n.clean_block(n.unescape_markdown(str(value)))
+
+
+def _texts(values: Any) -> tuple[str, ...]:
+    return tuple(t for t in (n.clean(v) for v in values or ()) if t)
+
+
+def _phone(contact: dict[str, Any]) -> str | None:
+    phone = n.clean(contact.get("phone"))
+    ext = n.clean(contact.get("phoneExt"))
+    return f"{phone} ext. {ext}" if phone and ext else phone
+
+
+def _contact(c: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": n.clean(c.get("name")),
+        "role": n.clean(c.get("role")),
+        "phone": _phone(c),
+        "email": n.clean(c.get("email")),
+        "affiliation": n.clean(c.get("affiliation")),
+    }
+
+
+def _outcomes(items: Any) -> list[dict[str, Any]]:
+    return [
+        {"measure": _text(o.get("measure")) or "(no measure stated)", "time_frame": _text(o.get("timeFrame")),
+         "description": _text(o.get("description"))}
+        for o in items or ()
+    ]  # fmt: skip
+
+
+def study_fields(record: dict[str, Any], name: str) -> dict[str, Any]:
+    """The model's fields from one v2 study object (shared with formats that embed v2 records)."""
+    p = record["protocolSection"]
+    ident = p.get("identificationModule") or {}
+    status = p.get("statusModule") or {}
+    sponsors = p.get("sponsorCollaboratorsModule") or {}
+    desc = p.get("descriptionModule") or {}
+    conds = p.get("conditionsModule") or {}
+    design = p.get("designModule") or {}
+    info = design.get("designInfo") or {}
+    masking = info.get("maskingInfo") or {}
+    arms_mod = p.get("armsInterventionsModule") or {}
+    elig = p.get("eligibilityModule") or {}
+    outcomes = p.get("outcomesModule") or {}
+    contacts = p.get("contactsLocationsModule") or {}
+    refs = p.get("referencesModule") or {}
+    nct = n.clean(ident.get("nctId"))
+    if not nct:
+        raise ParseError(name, "study has no nctId")
+    secondary = [n.clean((ident.get("orgStudyIdInfo") or {}).get("id"))]
+    secondary += [n.clean(s.get("id")) for s in ident.get("secondaryIdInfos") or ()]
+    secondary += [n.clean(a) for a in ident.get("nctIdAliases") or ()]
+    enrollment = design.get("enrollmentInfo") or {}
+    criteria = elig.get("eligibilityCriteria")
+    inclusion, exclusion = split_criteria(n.unescape_markdown(criteria) if criteria else None)
+    interventions = [
+        {"type": n.clean(i.get("type")), "name": n.clean(i.get("name")) or "(unnamed)",
+         "description": _text(i.get("description")), "other_names": _texts(i.get("otherNames")),
+         "arm_labels": _texts(i.get("armGroupLabels"))}
+        for i in arms_mod.get("interventions") or ()
+    ]  # fmt: skip
+    extra = {
+        "Organization study ID": n.clean((ident.get("orgStudyIdInfo") or {}).get("id")),
+        "Organization": n.clean((ident.get("organization") or {}).get("fullName")),
+        "Status verified": n.iso_date(status.get("statusVerifiedDate")),
+        "Last known status": n.clean(status.get("lastKnownStatus")),
+        "First submitted": n.iso_date(status.get("studyFirstSubmitDate")),
+        "Results first posted": n.iso_date((status.get("resultsFirstPostDateStruct") or {}).get("date")),
+        "Has results": "Yes" if record.get("hasResults") else None,
+        "Responsible party": n.clean(
+            (sponsors.get("responsibleParty") or {}).get("investigatorFullName")
+            or (sponsors.get("responsibleParty") or {}).get("type")
+        ),
+        "Sampling method": n.clean(elig.get("samplingMethod")),
+        "Standard age groups": ", ".join(elig.get("stdAges") or ()) or None,
+        "Has data monitoring committee": _yes((p.get("oversightModule") or {}).get("oversightHasDmc")),
+        "FDA-regulated drug": _yes((p.get("oversightModule") or {}).get("isFdaRegulatedDrug")),
+        "FDA-regulated device": _yes((p.get("oversightModule") or {}).get("isFdaRegulatedDevice")),
+        "IPD sharing": n.clean((p.get("ipdSharingStatementModule") or {}).get("ipdSharing")),
+        "IPD sharing plan": _text((p.get("ipdSharingStatementModule") or {}).get("description")),
+        "Target duration": n.clean(design.get("targetDuration")),
+        "Condition MeSH terms": _mesh(record, "conditionBrowseModule"),
+        "Intervention MeSH terms": _mesh(record, "interventionBrowseModule"),
+    }
+    return {
+        "id": nct,
+        "secondary_ids": tuple(dict.fromkeys(s for s in secondary if s and s != nct)),
+        "registry": REGISTRY,
+        "summary": {
+            "brief_title": n.clean(ident.get("briefTitle")),
+            "official_title": n.clean(ident.get("officialTitle")),
+            "acronym": n.clean(ident.get("acronym")),
+            "overall_status": n.status(status.get("overallStatus")),
+            "overall_status_raw": n.clean(status.get("overallStatus")),
+            "why_stopped": _text(status.get("whyStopped")),
+            "phases": tuple(p for raw in design.get("phases") or () for p in n.phases(raw)),
+            "study_type": n.study_type(design.get("studyType")),
+            "sponsor": n.clean((sponsors.get("leadSponsor") or {}).get("name")),
+            "collaborators": _texts(c.get("name") for c in sponsors.get("collaborators") or ()),
+            "conditions": _texts(conds.get("conditions")),
+            "keywords": _texts(conds.get("keywords")),
+            "interventions": interventions,
+            "enrollment": enrollment.get("count"),
+            "enrollment_type": n.clean(enrollment.get("type")),
+            "start_date": n.iso_date((status.get("startDateStruct") or {}).get("date")),
+            "primary_completion_date": n.iso_date((status.get("primaryCompletionDateStruct") or {}).get("date")),
+            "completion_date": n.iso_date((status.get("completionDateStruct") or {}).get("date")),
+            "first_posted": n.iso_date((status.get("studyFirstPostDateStruct") or {}).get("date")),
+            "last_update_posted": n.iso_date((status.get("lastUpdatePostDateStruct") or {}).get("date")),
+            "brief_summary": _text(desc.get("briefSummary")),
+            "detailed_description": _text(desc.get("detailedDescription")),
+        },
+        "eligibility": {
+            "minimum_age_years": n.age_years(elig.get("minimumAge")),
+            "maximum_age_years": n.age_years(elig.get("maximumAge")),
+            "minimum_age_raw": n.clean(elig.get("minimumAge")),
+            "maximum_age_raw": n.clean(elig.get("maximumAge")),
+            "sex": n.sex(elig.get("sex")),
+            "healthy_volunteers": n.yes_no(elig.get("healthyVolunteers")),
+            "criteria_text": criteria if criteria and criteria.strip() else None,
+            "inclusion": inclusion,
+            "exclusion": exclusion,
+            "study_population": _text(elig.get("studyPopulation")),
+        },
+        "outcomes": {
+            "primary": _outcomes(outcomes.get("primaryOutcomes")),
+            "secondary": _outcomes(outcomes.get("secondaryOutcomes")),
+            "other": _outcomes(outcomes.get("otherOutcomes")),
+        },
+        "sites": [
+            {"facility": n.clean(loc.get("facility")), "city": n.clean(loc.get("city")),
+             "state": n.clean(loc.get("state")), "zip": n.clean(loc.get("zip")),
+             "country": n.clean(loc.get("country")), "status": n.clean(loc.get("status")),
+             "contacts": [_contact(c) for c in loc.get("contacts") or ()]}
+            for loc in contacts.get("locations") or ()
+        ],  # fmt: skip
+        "contacts": [_contact(c) for c in contacts.get("centralContacts") or ()],
+        "officials": [_contact(c) for c in contacts.get("overallOfficials") or ()],
+        "arms": [
+            {"label": n.clean(a.get("label")) or "(unlabelled)", "type": n.clean(a.get("type")),
+             "description": _text(a.get("description")), "interventions": _texts(a.get("interventionNames"))}
+            for a in arms_mod.get("armGroups") or ()
+        ],  # fmt: skip
+        "design": {
+            "allocation": n.clean(info.get("allocation")),
+            "intervention_model": n.clean(info.get("interventionModel")),
+            "intervention_model_description": _text(info.get("interventionModelDescription")),
+            "primary_purpose": n.clean(info.get("primaryPurpose")),
+            "masking": n.clean(masking.get("masking")),
+            "masking_description": _text(masking.get("maskingDescription")),
+            "who_masked": _texts(masking.get("whoMasked")),
+            "observational_model": n.clean(info.get("observationalModel")),
+            "time_perspective": n.clean(info.get("timePerspective")),
+            "number_of_arms": len(arms_mod.get("armGroups") or ()) or None,
+        },
+        "references": [
+            {"citation": _text(r.get("citation")), "pmid": n.clean(r.get("pmid")), "type": n.clean(r.get("type"))}
+            for r in refs.get("references") or ()
+        ]
+        + [{"citation": n.clean(link.get("label")), "url": n.clean(link.get("url")), "type": "SEE_ALSO"}
+           for link in refs.get("seeAlsoLinks") or ()],  # fmt: skip
+        "extra": {k: v for k, v in extra.items() if v},
+    }
+
+
+def _yes(value: Any) -> str | None:
+    return None if value is None else ("Yes" if value else "No")
+
+
+def _mesh(record: dict[str, Any], module: str) -> str | None:
+    meshes = ((record.get("derivedSection") or {}).get(module) or {}).get("meshes") or ()
+    return "; ".join(t for t in (n.clean(m.get("term")) for m in meshes) if t) or None
+
+
+FORMAT = Format(NAME, "ClinicalTrials.gov API v2 JSON", detect, parse, (".json",))

@@ -306,3 +306,35 @@ def masking(raw: str | None) -> tuple[str | None, tuple[str, ...]]:
         if role and role not in roles:
             roles.append(role)
     return level, tuple(roles)
+
+
+_REGISTRY_IDS = (
+    (re.compile(r"^NCT\d{8}$"), "ClinicalTrials.gov"),
+    (re.compile(r"^\d{4}-5\d{5}-\d{2}-\d{2}$"), "EU CTIS"),
+    (re.compile(r"^\d{4}-\d{6}-\d{2}(-[A-Z]{2})?$"), "EU CTR"),
+    (re.compile(r"^ISRCTN\d+$"), "ISRCTN"),
+    (re.compile(r"^ChiCTR", re.I), "ChiCTR"),
+    (re.compile(r"^CTRI/"), "CTRI"),
+    (re.compile(r"^ACTRN\d+"), "ANZCTR"),
+    (re.compile(r"^(JPRN-|jRCT)"), "Japan (JPRN/jRCT)"),
+    (re.compile(r"^DRKS\d+"), "DRKS"),
+    (re.compile(r"^(NTR|NL)\d+"), "Netherlands Trial Register"),
+    (re.compile(r"^IRCT\d+"), "IRCT"),
+    (re.compile(r"^KCT\d+"), "CRiS (Korea)"),
+    (re.compile(r"^TCTR\d+"), "TCTR"),
+    (re.compile(r"^PACTR\d+"), "PACTR"),
+    (re.compile(r"^RBR-"), "ReBEC"),
+    (re.compile(r"^(RPCEC|SLCTR|LBCTR|ITMCTR|CTIS)"), "WHO primary registry"),
+    (re.compile(r"^EUCTR"), "EU CTR"),
+    (re.compile(r"^PER-"), "REPEC"),
+)
+
+
+def registry_for_id(identifier: str | None) -> str | None:
+    """Which registry an identifier belongs to, judged from its shape (NCT..., 2024-5xxxxx-xx-xx, ...)."""
+    if not identifier:
+        return None
+    for pattern, registry in _REGISTRY_IDS:
+        if pattern.match(identifier.strip()):
+            return registry
+    return None

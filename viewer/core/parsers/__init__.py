@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from viewer.core.formats import Format
-from viewer.core.parsers import ctgov_json
+from viewer.core.parsers import ctgov_json, ctgov_text, jsonl, medpath_text
 
-FORMATS: tuple[Format, ...] = (ctgov_json.FORMAT,)
+FORMATS: tuple[Format, ...] = (jsonl.FORMAT, ctgov_json.FORMAT, ctgov_text.FORMAT, medpath_text.FORMAT,)

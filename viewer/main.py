@@ -1,0 +1,23 @@
+"""The one entry point of `trialviewer` and `python -m viewer`: a CLI command, or the desktop viewer."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and (args[0] in ("export", "formats", "schema", "--version", "-h", "--help")):
+        from viewer import cli
+
+        return cli.main(args)
+    smoke_test = "--smoke-test" in args
+    paths = [a for a in args if a != "--smoke-test"]
+    unknown = [p for p in paths if p.startswith("-")]
+    if unknown:
+        print(f"trialviewer: unknown option {unknown[0]} (see trialviewer --help)", file=sys.stderr)
+        return 2
+    from viewer.ui.app import run  # Qt is imported only when the GUI is wanted
+
+    return run(paths, smoke_test=smoke_test)

@@ -13,3 +13,16 @@ SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 SEEDS = SHARED / "seeds"
 DATA = Path(__file__).resolve().parent / "data"
+
+if os.environ.get("TRIALVIEWER_BLOCK_QT") == "1":
+    # The architecture test re-runs the core suite with Qt made unimportable.
+    import importlib.abc
+    import sys
+
+    class _BlockQt(importlib.abc.MetaPathFinder):
+        def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+            if name.split(".")[0] in {"PySide6", "shiboken6"}:
+                raise ImportError(f"{name} is blocked: the core must not need Qt")
+            return None
+
+    sys.meta_path.insert(0, _BlockQt())

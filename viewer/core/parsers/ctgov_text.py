@@ -134,7 +134,7 @@ class _Page:
             "Status verified": n.iso_date(info.get("Last Verified")),
             "Age groups": (m.group(1) if (m := re.search(r"\(([^)]*)\)\s*$", ages)) else None),
             "Sampling method": info.get("Sampling Method"),
-            "Condition MeSH terms": "; ".join(mesh) or None,
+            "MeSH terms": "; ".join(mesh) or None,
             "Results first posted": n.iso_date(_strip_tail(info.get("Results First Posted"))),
         }
         if not conditions:

@@ -1,0 +1,45 @@
+"""Dependencies point one way: the core and the CLI import no Qt, and work without PySide6 installed."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+CORE = ROOT / "viewer" / "core"
+QT_FREE = [*CORE.rglob("*.py"), ROOT / "viewer" / "cli.py", ROOT / "viewer" / "main.py"]
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_core_never_imports_qt_or_ui() -> None:
+    for path in QT_FREE:
+        for name in _imports(path):
+            if path.name == "main.py" and name == "viewer.ui.app":
+                continue  # the entry point hands over to the GUI lazily, only when asked
+            assert not name.startswith(("PySide6", "shiboken6", "viewer.ui")), f"{path}: imports {name}"
+
+
+def test_core_tests_pass_with_pyside6_not_importable() -> None:
+    """Run the core suite again in a process where importing PySide6 fails."""
+    env = {**os.environ, "TRIALVIEWER_BLOCK_QT": "1"}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:pytest-qt", "-p", "no:cacheprovider",
+         "-W", "ignore::pytest.PytestConfigWarning", "-o", "addopts=", "tests/core",
+         "--ignore=tests/core/test_architecture.py", "--ignore=tests/core/test_properties.py"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert " passed" in run.stdout

@@ -1,0 +1,81 @@
+"""Every real record in the corpus folders this issue covers opens, and round-trips through the export."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS, SEEDS
+from viewer.core.errors import ParseError
+from viewer.core.loader import load_paths, parse_bytes, read_file
+from viewer.core.parsers.jsonl import dumps
+
+SUPPORTED = sorted(
+    [*CORPUS.glob("A_ctgov_api_v2_json/*.json"), *CORPUS.glob("B_ctgov_legacy_xml/**/*.xml"), *SEEDS.glob("*.txt")]
+)
+EVERYTHING = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix != ".md")
+
+
+def _id(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}"
+
+
+@pytest.mark.parametrize("path", SUPPORTED, ids=_id)
+def test_opens(path: Path) -> None:
+    studies = read_file(path)
+    assert studies
+    for index, study in enumerate(studies):
+        assert study.id
+        assert study.source.record == index
+        assert len(study.source.sha256) == 64
+        assert study.summary.brief_title or study.summary.official_title
+    named = re.search(r"NCT\d{8}", path.name)
+    if named and "studies-page" not in path.name and "results" not in path.name:
+        # A file may be named by an alias NCT id (aact__NCT00980226.xml holds NCT00081588).
+        assert named.group(0) in (studies[0].id, *studies[0].secondary_ids)
+
+
+@pytest.mark.parametrize("path", SUPPORTED, ids=_id)
+def test_round_trip_through_json_lines(path: Path) -> None:
+    studies = read_file(path)
+    assert parse_bytes(dumps(studies).encode("utf-8"), "export.jsonl") == studies
+
+
+@pytest.mark.parametrize("path", EVERYTHING, ids=_id)
+def test_any_corpus_file_gives_studies_or_a_clear_error(path: Path) -> None:
+    try:
+        studies = read_file(path)
+    except ParseError as exc:
+        assert str(path) in str(exc) and exc.reason
+    else:
+        assert studies
+
+
+def test_folder_load_counts() -> None:
+    results = list(load_paths([CORPUS / "A_ctgov_api_v2_json"]))
+    assert len(results) == 20 and all(r.ok for r in results)
+    assert sum(len(r.studies) for r in results) == 21
+
+
+def test_v2_fields_from_a_real_record() -> None:
+    [study] = read_file(CORPUS / "A_ctgov_api_v2_json" / "aact__NCT02552212.json")
+    s = study.summary
+    assert s.overall_status == "COMPLETED" and s.phases == ("PHASE3",)
+    assert study.eligibility.minimum_age_years == 18
+    active = study.eligibility.inclusion[4]
+    assert active.text == "Active disease at Screening as defined by"
+    assert [c.text for c in active.children] == [
+        "Bath Ankylosing Spondylitis Disease Activity Index (BASDAI) score >= 4",
+        "Spinal pain >= 4 on a 0 to 10 Numerical Rating Scale (NRS)",
+    ]
+    assert len(study.eligibility.exclusion) == 11
+    assert study.sites and all(site.country for site in study.sites)
+
+
+def test_studies_page_gives_several_studies() -> None:
+    studies = read_file(CORPUS / "A_ctgov_api_v2_json" / "jamesvdinh__studies-page_2025-06-17T11-16-37-179Z.json")
+    assert len(studies) == 2
+    assert studies[0].id != studies[1].id
+    assert [s.source.record for s in studies] == [0, 1]

@@ -42,7 +42,8 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
 
     def freeze(self) -> Criterion:
-        return Criterion(text=self.text.strip(), children=tuple(c.freeze() for c in self.children))
+        # Built from plain strings we made ourselves: construction without re-validation is safe.
+        return Criterion.model_construct(text=self.text.strip(), children=tuple(c.freeze() for c in self.children))
 
 
 def _marker_kind(marker: str) -> str:
@@ -86,7 +87,7 @@ class _Section:
     def items(self) -> tuple[Criterion, ...]:
         roots = self.roots
         if not self.saw_bullets and len(roots) == 1 and not roots[0].children:
-            return tuple(Criterion(text=t) for t in split_prose(roots[0].text))
+            return tuple(Criterion.model_construct(text=t, children=()) for t in split_prose(roots[0].text))
         return tuple(_inline_split(n.freeze()) for n in roots)
 
 

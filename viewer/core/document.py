@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -48,7 +49,14 @@ class Document:
 
 
 def decode(data: bytes, name: str, warnings: list[str]) -> str:
-    """Decode record bytes; binary content and undecodable bytes raise ParseError."""
+    """Decode record bytes; empty, binary and undecodable content raise ParseError."""
+    text = _decode(data, name, warnings)
+    if not text.strip(" \t\r\n\f\v\ufeff\x00"):
+        raise ParseError(name, "the file is empty")
+    return text
+
+
+def _decode(data: bytes, name: str, warnings: list[str]) -> str:
     if not data.strip():
         raise ParseError(name, "the file is empty")
     for bom, encoding in _BOMS:
@@ -78,9 +86,12 @@ def decode(data: bytes, name: str, warnings: list[str]) -> str:
     return _refuse_binary(text, name)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
 def _refuse_binary(text: str, name: str) -> str:
     sample = text[:4096]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    controls = len(_CONTROL.findall(sample))
     if "\x00" in sample or controls > max(8, len(sample) // 50):
         raise ParseError(name, "binary data, not a trial record")
     return text

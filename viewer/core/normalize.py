@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-_WS = re.compile(r"[ \t\r\f\v\u00a0]+")
 _NON_WORD = re.compile(r"[^A-Z0-9]+")
 
 STATUSES = (
@@ -44,7 +43,7 @@ def clean(value: object) -> str | None:
     """Collapse runs of blanks in a one-line value; None for missing or empty."""
     if value is None:
         return None
-    text = _WS.sub(" ", str(value)).strip()
+    text = " ".join(str(value).split())
     return text or None
 
 
@@ -52,7 +51,10 @@ def clean_block(value: object) -> str | None:
     """Tidy a multi-line text block: strip common indentation and trailing blanks, keep paragraphs."""
     if value is None:
         return None
-    lines = str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    raw = str(value)
+    if "\n" not in raw and "\r" not in raw:
+        return raw.strip() or None
+    lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     while lines and not lines[0].strip():
         lines.pop(0)
     while lines and not lines[-1].strip():

@@ -10,6 +10,7 @@ from viewer.core.criteria import split_criteria
 from viewer.core.document import Document
 from viewer.core.formats import Format, make_study
 from viewer.core.model import Study
+from viewer.core.parsers import ctgov_text_new
 from viewer.core.parsers.pagetext import label_value, parse_address, split_conditions, split_intervention_line
 
 NAME = "ctgov-page-text"
@@ -50,6 +51,13 @@ def detect(doc: Document) -> bool:
 
 
 def parse(doc: Document) -> list[Study]:
+    if ctgov_text_new.is_new_layout(doc.text):
+        warnings: list[str] = []
+        try:
+            fields = ctgov_text_new.fields(doc.text, warnings)
+        except ValueError as exc:
+            raise doc.fail(f"ClinicalTrials.gov page text: {exc}") from None
+        return [make_study(doc, NAME, 0, fields, warnings)]
     lines = [line.rstrip() for line in doc.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     page = _Page(lines)
     return [make_study(doc, NAME, 0, page.fields(doc), page.warnings)]
@@ -297,6 +305,8 @@ class _Page:
                 pending = None
             elif contact and sites:
                 sites[-1]["contacts"].append(_contact(contact.group(1), contact.group(2)))
+            elif ctgov_text_new.is_group_header(row):
+                continue
             elif address is None:
                 if pending is not None:
                     self.warnings.append(f"site line without an address: {pending}")

@@ -15,7 +15,7 @@ INTERVENTION_TYPES = (
 _INTERVENTION = re.compile(r"\b(" + "|".join(re.escape(t) for t in INTERVENTION_TYPES) + r"): ")
 _PHASE_TAIL = re.compile(r"\s*((?:(?:Early )?Phase \d|Phase [IV]+|Not Applicable|N/A)(?:\s*(?:/|,)?\s*(?:Phase \d|Phase [IV]+))*)\s*$")
 _TERMINAL = re.compile(
-    r"(itis|osis|oma|omas|emia|aemia|pathy|pathies|ia|ias|ism|ease|eases|order|orders|drome|cer|cers|tion|tions|ure|"
+    r"(itis|sis|oma|omas|emia|aemia|pathy|pathies|ia|ias|ism|ease|eases|order|orders|drome|cer|cers|tion|tions|ure|"
     r"sion|ury|ies|es|ts|[A-Z]{2,})$"
 )
 

@@ -1,0 +1,60 @@
+"""Page text copied from registry websites, beyond the two seeds: the newer ClinicalTrials.gov layout and edge cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import DATA, SEEDS
+from viewer.core.errors import ParseError
+from viewer.core.loader import parse_bytes, read_file
+from viewer.core.parsers.pagetext import parse_address, split_conditions, split_intervention_line
+
+
+def test_newer_ctgov_layout() -> None:
+    """A page in the 2023 layout (labels on their own lines), written for this test from that layout."""
+    [study] = read_file(DATA / "pages" / "ctgov_new_layout.txt")
+    s = study.summary
+    assert study.id == "NCT04320615" and study.source.format == "ctgov-page-text"
+    assert study.secondary_ids == ("WA42380", "2020-001154-22")
+    assert s.brief_title == "Tocilizumab in COVID-19 Pneumonia (COVACTA)"
+    assert (s.overall_status, s.phases, s.study_type) == ("COMPLETED", ("PHASE3",), "INTERVENTIONAL")
+    assert (s.enrollment, s.enrollment_type, s.start_date) == (452, "ACTUAL", "2020-04-03")
+    assert [i.name for i in s.interventions] == ["Tocilizumab", "Placebo"]
+    assert study.eligibility.minimum_age_years == 18 and study.eligibility.maximum_age_years is None
+    assert [c.text for c in study.eligibility.inclusion] == ["Age >= 18 years", "Hospitalized with COVID-19 pneumonia"]
+    assert len(study.eligibility.exclusion) == 1
+    [site] = study.sites
+    assert (site.facility, site.city, site.state, site.country) == ("Stanford University", "Stanford", "California", "United States")
+    [outcome] = study.outcomes.primary
+    assert (outcome.measure, outcome.time_frame) == ("Clinical Status Assessed Using a 7-Category Ordinal Scale", "Day 28")
+    assert study.design.masking == "QUADRUPLE" and len(study.design.who_masked) == 4
+
+
+def test_classic_page_without_nct_number_is_refused() -> None:
+    text = (SEEDS / "000_9a8944e657c20510.txt").read_text(encoding="utf-8").replace("NCT01165008", "NCT-REMOVED")
+    with pytest.raises(ParseError) as exc:
+        parse_bytes(text.encode(), "page.txt")
+    assert exc.value.file == "page.txt"
+
+
+def test_truncated_seed_still_reads_what_is_there() -> None:
+    text = (SEEDS / "000_9a8944e657c20510.txt").read_text(encoding="utf-8")
+    cut = text[: text.index("Exclusion Criteria")]
+    [study] = parse_bytes(cut.encode(), "cut.txt")
+    assert study.id == "NCT01165008" and len(study.eligibility.inclusion) == 3
+    assert study.eligibility.exclusion == () and study.sites == ()
+
+
+def test_condition_table_row() -> None:
+    assert split_intervention_line("Breast Cancer Drug: Tamoxifen Drug: Placebo Phase 3") == (
+        "Breast Cancer", [("Drug", "Tamoxifen"), ("Drug", "Placebo")], "Phase 3")  # fmt: skip
+    assert split_conditions("Breast Cancer") == ["Breast Cancer"]
+    assert split_conditions("Psoriasis Arthritis", ()) == ["Psoriasis", "Arthritis"]
+    assert split_conditions("Heart Failure Type 2 Diabetes", ["Diabetes Mellitus, Type 2"]) == ["Heart Failure Type 2 Diabetes"]
+
+
+def test_addresses() -> None:
+    assert parse_address("Seoul, Korea, Republic of, 03080") == {
+        "city": "Seoul", "state": None, "zip": "03080", "country": "Korea, Republic of"}  # fmt: skip
+    assert parse_address("Karolinska University Hospital") is None
+    assert parse_address("United States, California") is None

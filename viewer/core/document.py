@@ -13,6 +13,8 @@ from viewer.core.errors import ParseError
 MAX_FILE_BYTES = 256 * 1024 * 1024
 """Larger files are refused with a message: memory stays bounded whatever is opened."""
 
+LATIN1_GUESS = "not valid UTF-8; read as Windows-1252/Latin-1"
+
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -43,6 +45,10 @@ class Document:
     def head(self) -> str:
         """The first few kilobytes as text, for format detection."""
         return self.text[:8192].lstrip("\ufeff \t\r\n")
+
+    def retract_encoding_guess(self) -> None:
+        """For formats that declare their own encoding (XML): the Latin-1 guess does not apply."""
+        self.warnings[:] = [w for w in self.warnings if w != LATIN1_GUESS]
 
     def fail(self, reason: str) -> ParseError:
         return ParseError(self.name, reason)
@@ -82,7 +88,7 @@ def _decode(data: bytes, name: str, warnings: list[str]) -> str:
     except UnicodeDecodeError:
         pass
     text = data.decode("cp1252", errors="replace")
-    warnings.append("not valid UTF-8; read as Windows-1252/Latin-1")
+    warnings.append(LATIN1_GUESS)
     return _refuse_binary(text, name)
 
 

@@ -246,7 +246,7 @@ _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>~|=^\"'])")
 
 def unescape_markdown(text: str) -> str:
     """Drop the backslash escapes ClinicalTrials.gov API v2 puts in its markdown text ("\\>=")."""
-    return _MD_ESCAPE.sub(r"\1", text)
+    return _MD_ESCAPE.sub(r"\1", text) if "\\" in text else text
 
 
 _CODE_ALIASES = {

@@ -36,7 +36,9 @@ def test_export_round_trips_through_a_file(tmp_path: Path) -> None:
     assert back[:2] == originals
 
 
-def test_bad_file_is_named_on_stderr_and_others_still_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_file_is_named_on_stderr_and_others_still_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "broken.json"
     bad.write_text('{"protocolSection": {', encoding="utf-8")
     status = main(["export", str(bad), str(SEEDS / "000_9a8944e657c20510.txt")])

@@ -51,6 +51,7 @@ def test_lowercase_continuation_of_eligibility_is_not_a_heading() -> None:
     )
     inclusion, exclusion = split_criteria(text)
     assert [c.text for c in inclusion] == [
-        "Patients with a rare variant must be able to meet the eligibility criteria for the subprotocols: within 4 weeks"
+        "Patients with a rare variant must be able to meet the eligibility criteria for the subprotocols: "
+        "within 4 weeks"
     ]
     assert exclusion == ()

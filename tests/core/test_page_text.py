@@ -24,9 +24,17 @@ def test_newer_ctgov_layout() -> None:
     assert [c.text for c in study.eligibility.inclusion] == ["Age >= 18 years", "Hospitalized with COVID-19 pneumonia"]
     assert len(study.eligibility.exclusion) == 1
     [site] = study.sites
-    assert (site.facility, site.city, site.state, site.country) == ("Stanford University", "Stanford", "California", "United States")
+    assert (site.facility, site.city, site.state, site.country) == (
+        "Stanford University",
+        "Stanford",
+        "California",
+        "United States",
+    )
     [outcome] = study.outcomes.primary
-    assert (outcome.measure, outcome.time_frame) == ("Clinical Status Assessed Using a 7-Category Ordinal Scale", "Day 28")
+    assert (outcome.measure, outcome.time_frame) == (
+        "Clinical Status Assessed Using a 7-Category Ordinal Scale",
+        "Day 28",
+    )
     assert study.design.masking == "QUADRUPLE" and len(study.design.who_masked) == 4
 
 
@@ -50,7 +58,9 @@ def test_condition_table_row() -> None:
         "Breast Cancer", [("Drug", "Tamoxifen"), ("Drug", "Placebo")], "Phase 3")  # fmt: skip
     assert split_conditions("Breast Cancer") == ["Breast Cancer"]
     assert split_conditions("Psoriasis Arthritis", ()) == ["Psoriasis", "Arthritis"]
-    assert split_conditions("Heart Failure Type 2 Diabetes", ["Diabetes Mellitus, Type 2"]) == ["Heart Failure Type 2 Diabetes"]
+    assert split_conditions("Heart Failure Type 2 Diabetes", ["Diabetes Mellitus, Type 2"]) == [
+        "Heart Failure Type 2 Diabetes"
+    ]
 
 
 def test_addresses() -> None:

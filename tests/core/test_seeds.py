@@ -41,7 +41,12 @@ def test_ctgov_page_seed_key_facts() -> None:
     assert len(study.eligibility.exclusion) == 6
     assert study.eligibility.exclusion[2].text == "documented HIV infection"
     [site] = study.sites
-    assert (site.facility, site.city, site.zip, site.country) == ("Karolinska University Hospital", "Stockholm", "17176", "Sweden")
+    assert (site.facility, site.city, site.zip, site.country) == (
+        "Karolinska University Hospital",
+        "Stockholm",
+        "17176",
+        "Sweden",
+    )
     assert study.secondary_ids == ("KS 01", "03-144")
 
 
@@ -55,10 +60,14 @@ def test_medpath_seed_key_facts() -> None:
     assert study.summary.enrollment == 48
     assert study.eligibility.sex is None
     assert len(study.eligibility.inclusion) == 5
-    assert [c.text for c in study.eligibility.inclusion[1].children][0] == "dermatomyositis,"
+    assert study.eligibility.inclusion[1].children[0].text == "dermatomyositis,"
     assert len(study.eligibility.exclusion) == 5
     assert len(study.eligibility.exclusion[4].children[3].children) == 3
     assert len(study.outcomes.primary) == 1 and len(study.outcomes.secondary) == 5
     [site] = study.sites
     [contact] = site.contacts
-    assert (contact.name, contact.phone, contact.email) == ("Joost Raaphorst", "0205663443", "j.raaphorst@amsterdamumc.nl")
+    assert (contact.name, contact.phone, contact.email) == (
+        "Joost Raaphorst",
+        "0205663443",
+        "j.raaphorst@amsterdamumc.nl",
+    )

@@ -47,7 +47,7 @@ class _Node:
 
 
 def _marker_kind(marker: str) -> str:
-    if marker[0].isdigit() or marker.startswith("(") and marker[1:2].isdigit():
+    if marker[0].isdigit() or (marker.startswith("(") and marker[1:2].isdigit()):
         return "number"
     if marker in {"-", "–", "—"}:
         return "dash"

@@ -34,7 +34,9 @@ def make_study(doc: Document, fmt: str, record: int, fields: dict[str, Any], war
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ParseError(doc.name, f"record {record + 1} does not fit the study model ({where}: {first['msg']})") from None
+        raise ParseError(
+            doc.name, f"record {record + 1} does not fit the study model ({where}: {first['msg']})"
+        ) from None
 
 
 def all_formats() -> tuple[Format, ...]:

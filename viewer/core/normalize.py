@@ -118,7 +118,7 @@ _AGE_UNITS = {
 
 
 def age_years(raw: str | None) -> float | None:
-    """"18 Months" -> 1.5; "N/A", "No limit" or unreadable -> None (no limit stated)."""
+    """ "18 Months" -> 1.5; "N/A", "No limit" or unreadable -> None (no limit stated)."""
     if not raw:
         return None
     match = _AGE.match(raw)
@@ -135,8 +135,18 @@ def sex(raw: str | None) -> str | None:
     if not raw:
         return None
     key = raw.strip().lower()
-    if key in {"all", "both", "male and female", "female and male", "male, female", "female, male",
-               "female/male", "male/female", "m/f", "f/m"}:
+    if key in {
+        "all",
+        "both",
+        "male and female",
+        "female and male",
+        "male, female",
+        "female, male",
+        "female/male",
+        "male/female",
+        "m/f",
+        "f/m",
+    }:
         return "all"
     if key in {"female", "females", "f", "women", "woman"}:
         return "female"
@@ -299,7 +309,7 @@ def code(raw: str | None) -> str | None:
 
 
 def masking(raw: str | None) -> tuple[str | None, tuple[str, ...]]:
-    """"Double (Participant, Investigator)" -> ("DOUBLE", ("PARTICIPANT", "INVESTIGATOR"))."""
+    """ "Double (Participant, Investigator)" -> ("DOUBLE", ("PARTICIPANT", "INVESTIGATOR"))."""
     text = clean(raw)
     if text is None:
         return None, ()

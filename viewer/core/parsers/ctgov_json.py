@@ -175,19 +175,28 @@ def study_fields(record: dict[str, Any], name: str) -> dict[str, Any]:
             "other": _outcomes(outcomes.get("otherOutcomes")),
         },
         "sites": [
-            {"facility": n.clean(loc.get("facility")), "city": n.clean(loc.get("city")),
-             "state": n.clean(loc.get("state")), "zip": n.clean(loc.get("zip")),
-             "country": n.clean(loc.get("country")), "status": n.clean(loc.get("status")),
-             "contacts": [_contact(c) for c in loc.get("contacts") or ()]}
+            {
+                "facility": n.clean(loc.get("facility")),
+                "city": n.clean(loc.get("city")),
+                "state": n.clean(loc.get("state")),
+                "zip": n.clean(loc.get("zip")),
+                "country": n.clean(loc.get("country")),
+                "status": n.clean(loc.get("status")),
+                "contacts": [_contact(c) for c in loc.get("contacts") or ()],
+            }
             for loc in contacts.get("locations") or ()
-        ],  # fmt: skip
+        ],
         "contacts": [_contact(c) for c in contacts.get("centralContacts") or ()],
         "officials": [_contact(c) for c in contacts.get("overallOfficials") or ()],
         "arms": [
-            {"label": n.clean(a.get("label")) or "(unlabelled)", "type": n.clean(a.get("type")),
-             "description": _text(a.get("description")), "interventions": _texts(a.get("interventionNames"))}
+            {
+                "label": n.clean(a.get("label")) or "(unlabelled)",
+                "type": n.clean(a.get("type")),
+                "description": _text(a.get("description")),
+                "interventions": _texts(a.get("interventionNames")),
+            }
             for a in arms_mod.get("armGroups") or ()
-        ],  # fmt: skip
+        ],
         "design": {
             "allocation": n.clean(info.get("allocation")),
             "intervention_model": n.clean(info.get("interventionModel")),
@@ -204,8 +213,10 @@ def study_fields(record: dict[str, Any], name: str) -> dict[str, Any]:
             {"citation": _text(r.get("citation")), "pmid": n.clean(r.get("pmid")), "type": n.clean(r.get("type"))}
             for r in refs.get("references") or ()
         ]
-        + [{"citation": n.clean(link.get("label")), "url": n.clean(link.get("url")), "type": "SEE_ALSO"}
-           for link in refs.get("seeAlsoLinks") or ()],  # fmt: skip
+        + [
+            {"citation": n.clean(link.get("label")), "url": n.clean(link.get("url")), "type": "SEE_ALSO"}
+            for link in refs.get("seeAlsoLinks") or ()
+        ],
         "extra": {k: v for k, v in extra.items() if v},
     }
 

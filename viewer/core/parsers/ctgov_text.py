@@ -129,7 +129,9 @@ class _Page:
         enrollment = next((info[k] for k in info if k.endswith("Enrollment")), None)
         enrollment_type = next((k.split()[0].upper() for k in info if k.endswith("Enrollment")), None)
         masking, who_masked = n.masking(info.get("Masking"))
-        sponsors = self.list_block("Sponsors and Collaborators", stops=("Investigators", "Layout table", "More Information"))
+        sponsors = self.list_block(
+            "Sponsors and Collaborators", stops=("Investigators", "Layout table", "More Information")
+        )
         sponsor = info.get("Sponsor") or (sponsors[0] if sponsors else None)
         collaborators = [c for c in sponsors[1:] if c != sponsor] if sponsors else []
         if "Collaborators" in info or "Collaborator" in info:
@@ -138,7 +140,10 @@ class _Page:
         other_ids = self._other_ids()
         extra = {
             "Information provided by": self._after_line("Information provided by"),
-            "Responsible party": re.split(r"\s*(?:ClinicalTrials\.gov )?Identifier:", info.get("Responsible Party", ""))[0] or None,
+            "Responsible party": re.split(
+                r"\s*(?:ClinicalTrials\.gov )?Identifier:", info.get("Responsible Party", "")
+            )[0]
+            or None,
             "Status verified": n.iso_date(info.get("Last Verified")),
             "Age groups": (m.group(1) if (m := re.search(r"\(([^)]*)\)\s*$", ages)) else None),
             "Sampling method": info.get("Sampling Method"),
@@ -166,7 +171,11 @@ class _Page:
                 "keywords": tuple(keywords),
                 "interventions": [{"type": n.code(kind), "name": name} for kind, name in interventions],
                 "enrollment": int(m.group(0)) if enrollment and (m := re.search(r"\d+", enrollment)) else None,
-                "enrollment_type": "ESTIMATED" if enrollment_type in {"ESTIMATED", "ANTICIPATED"} else enrollment_type if enrollment_type == "ACTUAL" else None,
+                "enrollment_type": "ESTIMATED"
+                if enrollment_type in {"ESTIMATED", "ANTICIPATED"}
+                else enrollment_type
+                if enrollment_type == "ACTUAL"
+                else None,
                 "start_date": n.iso_date(_first(info, "Study Start Date")),
                 "primary_completion_date": n.iso_date(_first(info, "Primary Completion Date")),
                 "completion_date": n.iso_date(_first(info, "Study Completion Date")),
@@ -180,7 +189,11 @@ class _Page:
                 "maximum_age_years": n.age_years(maximum),
                 "minimum_age_raw": minimum,
                 "maximum_age_raw": maximum,
-                "sex": n.sex(info.get("Sexes Eligible for Study") or info.get("Genders Eligible for Study") or info.get("Gender Eligible for Study")),
+                "sex": n.sex(
+                    info.get("Sexes Eligible for Study")
+                    or info.get("Genders Eligible for Study")
+                    or info.get("Gender Eligible for Study")
+                ),
                 "healthy_volunteers": n.yes_no(info.get("Accepts Healthy Volunteers")),
                 "criteria_text": criteria,
                 "inclusion": inclusion,
@@ -293,12 +306,23 @@ class _Page:
         return out
 
     def _sites(self) -> list[dict[str, Any]]:
-        rows = self.list_block("Layout table for location information", stops=("Sponsors and Collaborators", "Investigators", "More Information", "Layout table for additonal", "Layout table for additional"))
+        rows = self.list_block(
+            "Layout table for location information",
+            stops=(
+                "Sponsors and Collaborators",
+                "Investigators",
+                "More Information",
+                "Layout table for additonal",
+                "Layout table for additional",
+            ),
+        )
         sites: list[dict[str, Any]] = []
         pending: str | None = None
         for row in rows:
             address = parse_address(row)
-            contact = re.match(r"^(Contact|Principal Investigator|Sub-Investigator|Study Chair|Study Director):\s*(.*)$", row)
+            contact = re.match(
+                r"^(Contact|Principal Investigator|Sub-Investigator|Study Chair|Study Director):\s*(.*)$", row
+            )
             if address and pending is not None:
                 facility, status = _facility_status(pending)
                 sites.append({"facility": facility, "status": n.code(status), **address, "contacts": []})
@@ -316,7 +340,9 @@ class _Page:
         return sites
 
     def _contacts(self, heading: str) -> list[dict[str, Any]]:
-        rows = self.list_block(heading, stops=("Layout table", "Locations", "More Information", "Sponsors and Collaborators"))
+        rows = self.list_block(
+            heading, stops=("Layout table", "Locations", "More Information", "Sponsors and Collaborators")
+        )
         out = []
         for row in rows:
             match = re.match(r"^([A-Za-z -]+):\s*(.*)$", row)
@@ -340,7 +366,11 @@ def _contact(role: str, rest: str) -> dict[str, Any]:
 
 
 def _facility_status(row: str) -> tuple[str, str | None]:
-    match = re.match(r"^(.*?)\s+(Recruiting|Not yet recruiting|Active, not recruiting|Completed|Terminated|Withdrawn|Suspended|Enrolling by invitation)$", row)
+    match = re.match(
+        r"^(.*?)\s+(Recruiting|Not yet recruiting|Active, not recruiting|Completed|Terminated|Withdrawn|Suspended"
+        r"|Enrolling by invitation)$",
+        row,
+    )
     return (match.group(1), match.group(2)) if match else (row, None)
 
 

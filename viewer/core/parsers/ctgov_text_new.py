@@ -16,7 +16,8 @@ HEADINGS = (
     "Other Study ID Numbers", "Study Start (Actual)", "Study Start (Estimated)", "Study Start",
     "Primary Completion (Actual)", "Primary Completion (Estimated)", "Primary Completion",
     "Study Completion (Actual)", "Study Completion (Estimated)", "Study Completion", "Enrollment (Actual)",
-    "Enrollment (Estimated)", "Enrollment", "Study Type", "Phase", "Phases", "Resource links provided by the National Library of Medicine",
+    "Enrollment (Estimated)", "Enrollment", "Study Type", "Phase", "Phases",
+    "Resource links provided by the National Library of Medicine",
     "Contacts and Locations", "Study Contact", "Study Contact Backup", "Study Locations", "Participation Criteria",
     "Eligibility Criteria", "Description", "Ages Eligible for Study", "Sexes Eligible for Study",
     "Accepts Healthy Volunteers", "Sampling Method", "Study Population", "Study Plan", "How is the study designed?",
@@ -31,7 +32,10 @@ HEADINGS = (
     "Information provided by", "Recruitment Status", "Overall Status",
 )  # fmt: skip
 _PREFIXED = ("Keywords Provided by", "Information provided by", "Sponsor ", "Last Update Posted ")
-_DESIGN = re.compile(r"^(Primary Purpose|Allocation|Interventional Model|Intervention Model|Masking|Observational Model|Time Perspective)\s*:\s*(.*)$")
+_DESIGN = re.compile(
+    r"^(Primary Purpose|Allocation|Interventional Model|Intervention Model|Masking|Observational Model"
+    r"|Time Perspective)\s*:\s*(.*)$"
+)
 _INTERVENTION = re.compile(r"^(" + "|".join(re.escape(t) for t in INTERVENTION_TYPES) + r"):\s*(.+)$")
 
 
@@ -57,7 +61,9 @@ def fields(text: str, warnings: list[str]) -> dict[str, Any]:
     masking, who_masked = n.masking(design.get("Masking"))
     enrollment_key = next((k for k in blocks if k.startswith("Enrollment") and blocks[k]), None)
     enrollment = _value(blocks, enrollment_key) if enrollment_key else None
-    interventions = [m.groups() for line in blocks.get("Intervention / Treatment", []) if (m := _INTERVENTION.match(line))]
+    interventions = [
+        m.groups() for line in blocks.get("Intervention / Treatment", []) if (m := _INTERVENTION.match(line))
+    ]
     other_ids = [re.sub(r"\s*\(.*\)\s*$", "", v) for v in blocks.get("Other Study ID Numbers", []) if v]
     sponsor = _value(blocks, "Sponsor") or header.get("Sponsor")
     return {
@@ -78,8 +84,14 @@ def fields(text: str, warnings: list[str]) -> dict[str, Any]:
             "conditions": tuple(v for v in blocks.get("Conditions", []) if v),
             "keywords": tuple(v for v in blocks.get("Keywords", []) + blocks.get("Other Terms", []) if v),
             "interventions": [{"type": n.code(kind), "name": name} for kind, name in interventions],
-            "enrollment": int(m.group(0)) if enrollment and (m := re.search(r"\d+", enrollment.replace(",", ""))) else None,
-            "enrollment_type": ("ACTUAL" if "Actual" in enrollment_key else "ESTIMATED" if "Estimated" in enrollment_key else None) if enrollment_key else None,
+            "enrollment": int(m.group(0))
+            if enrollment and (m := re.search(r"\d+", enrollment.replace(",", "")))
+            else None,
+            "enrollment_type": (
+                "ACTUAL" if "Actual" in enrollment_key else "ESTIMATED" if "Estimated" in enrollment_key else None
+            )
+            if enrollment_key
+            else None,
             "start_date": n.iso_date(_first(blocks, "Study Start")),
             "primary_completion_date": n.iso_date(_first(blocks, "Primary Completion")),
             "completion_date": n.iso_date(_first(blocks, "Study Completion")),
@@ -116,13 +128,17 @@ def fields(text: str, warnings: list[str]) -> dict[str, Any]:
             "observational_model": n.code(design.get("Observational Model")),
             "time_perspective": n.code(design.get("Time Perspective")),
         },
-        "extra": {k: v for k, v in {
-            "Information provided by": header.get("Information provided by"),
-            "Status verified": n.iso_date(_value(blocks, "Last Verified")),
-            "First submitted": n.iso_date(_value(blocks, "First Submitted")),
-            "MeSH terms": "; ".join(v for v in blocks.get("Additional Relevant MeSH Terms", []) if v) or None,
-            "Age groups": _age_groups(ages),
-        }.items() if v},  # fmt: skip
+        "extra": {
+            k: v
+            for k, v in {
+                "Information provided by": header.get("Information provided by"),
+                "Status verified": n.iso_date(_value(blocks, "Last Verified")),
+                "First submitted": n.iso_date(_value(blocks, "First Submitted")),
+                "MeSH terms": "; ".join(v for v in blocks.get("Additional Relevant MeSH Terms", []) if v) or None,
+                "Age groups": _age_groups(ages),
+            }.items()
+            if v
+        },
     }
 
 
@@ -157,7 +173,11 @@ def _header(lines: list[str]) -> dict[str, str]:
             if line.startswith(label):
                 value = line[len(label) :].strip(" :") or (lines[i + 1] if i + 1 < end else "")
                 out.setdefault(label, re.sub(r"\s*\(Responsible Party\)$", "", value))
-        if "title" not in out and "ClinicalTrials.gov ID" not in line and not line.startswith(("Skip", "Menu", "Home", "Study Details")):
+        if (
+            "title" not in out
+            and "ClinicalTrials.gov ID" not in line
+            and not line.startswith(("Skip", "Menu", "Home", "Study Details"))
+        ):
             out["title"] = line
         if "status" not in out and n.status(line):
             out["status"] = line
@@ -237,4 +257,4 @@ def is_group_header(row: str) -> bool:
     from viewer.core.countries import country
 
     parts = [p.strip() for p in row.split(",")]
-    return bool(country(parts[0])) and len(parts) <= 2 or bool(country(row))
+    return (bool(country(parts[0])) and len(parts) <= 2) or bool(country(row))

@@ -17,8 +17,10 @@ def detect(doc: Document) -> bool:
     if first.startswith('{"id":') and '"registry":' in first and '"source":' in first:
         return True
     # One study exported with indentation: a single object with the model's top-level keys.
-    return head.startswith("{") and '"protocolSection"' not in head and all(
-        f'"{key}":' in head for key in ("id", "registry", "source")
+    return (
+        head.startswith("{")
+        and '"protocolSection"' not in head
+        and all(f'"{key}":' in head for key in ("id", "registry", "source"))
     )
 
 

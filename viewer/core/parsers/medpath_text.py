@@ -76,7 +76,11 @@ def _fields(doc: Document, lines: list[str], blocks: dict[str, list[str]]) -> di
     status_raw = _one(blocks, "Status") or site_status
     criteria_lines = ["Inclusion Criteria", *blocks.get("Inclusion Criteria", []), "", "Exclusion Criteria",
                       *blocks.get("Exclusion Criteria", [])]  # fmt: skip
-    criteria = n.clean_block("\n".join(criteria_lines)) if "Inclusion Criteria" in blocks or "Exclusion Criteria" in blocks else None
+    criteria = (
+        n.clean_block("\n".join(criteria_lines))
+        if "Inclusion Criteria" in blocks or "Exclusion Criteria" in blocks
+        else None
+    )
     inclusion, exclusion = split_criteria(criteria)
     target = _one(blocks, "Target Recruitment")
     extra = {

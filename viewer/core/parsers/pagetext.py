@@ -13,14 +13,27 @@ INTERVENTION_TYPES = (
     "Dietary Supplement", "Combination Product", "Diagnostic Test", "Other",
 )  # fmt: skip
 _INTERVENTION = re.compile(r"\b(" + "|".join(re.escape(t) for t in INTERVENTION_TYPES) + r"): ")
-_PHASE_TAIL = re.compile(r"\s*((?:(?:Early )?Phase \d|Phase [IV]+|Not Applicable|N/A)(?:\s*(?:/|,)?\s*(?:Phase \d|Phase [IV]+))*)\s*$")
+_PHASE_TAIL = re.compile(
+    r"\s*((?:(?:Early )?Phase \d|Phase [IV]+|Not Applicable|N/A)(?:\s*(?:/|,)?\s*(?:Phase \d|Phase [IV]+))*)\s*$"
+)
 _TERMINAL = re.compile(
     r"(itis|sis|oma|omas|emia|aemia|pathy|pathies|ia|ias|ism|ease|eases|order|orders|drome|cer|cers|tion|tions|ure|"
     r"sion|ury|ies|es|ts|[A-Z]{2,})$"
 )
 
 
-_CONTINUING = {"Type", "Syndrome", "Disease", "Disorder", "Disorders", "Infection", "Cancer", "Failure", "Stage", "Grade"}
+_CONTINUING = {
+    "Type",
+    "Syndrome",
+    "Disease",
+    "Disorder",
+    "Disorders",
+    "Infection",
+    "Cancer",
+    "Failure",
+    "Stage",
+    "Grade",
+}
 
 
 def split_intervention_line(text: str) -> tuple[str, list[tuple[str, str]], str]:

@@ -35,11 +35,21 @@ _ABBREVIATIONS = {
 
 @dataclass
 class _Node:
-    text: str
+    first: str
     indent: int
     kind: str
     text_indent: int
     children: list[_Node] = field(default_factory=list)
+    # Wrapped lines are collected and joined once: joining as they come is quadratic on long items.
+    more: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join([self.first.rstrip(), *self.more]) if self.more else self.first
+
+    @property
+    def is_leadin(self) -> bool:
+        return (self.more[-1] if self.more else self.first).rstrip().endswith(":")
 
     def freeze(self) -> Criterion:
         # Built from plain strings we made ourselves: construction without re-validation is safe.
@@ -76,13 +86,11 @@ class _Section:
     def _can_parent(top: _Node, node: _Node) -> bool:
         if top.indent < node.indent:
             return True
-        leadin = top.text.rstrip().endswith(":")
-        return leadin and top.indent == node.indent and top.kind != node.kind and top.kind == "para"
+        return top.is_leadin and top.indent == node.indent and top.kind != node.kind and top.kind == "para"
 
     def continue_last(self, text: str) -> None:
         if self.stack:
-            node = self.stack[-1]
-            node.text = f"{node.text.rstrip()} {text.strip()}"
+            self.stack[-1].more.append(text.strip())
 
     def items(self) -> tuple[Criterion, ...]:
         roots = self.roots

@@ -13,6 +13,8 @@ if TYPE_CHECKING:  # the model pulls in pydantic, which the GUI must not import 
 
 Key = tuple[str | int, ...]
 LABEL_LIMIT = 160
+_SPECIAL = {"NA": "Not applicable", "ACTIVE_NOT_RECRUITING": "Active, not recruiting",
+            "ENROLLING_BY_INVITATION": "Enrolling by invitation", "NOT_YET_RECRUITING": "Not yet recruiting"}
 
 
 class Kind(StrEnum):
@@ -83,8 +85,8 @@ def humanize(code: str | None) -> str:
     """Registry vocabulary for people: NOT_YET_RECRUITING -> Not yet recruiting; free text unchanged."""
     if not code:
         return ""
-    if code == "NA":
-        return "Not applicable"
+    if code in _SPECIAL:
+        return _SPECIAL[code]
     if not re.fullmatch(r"[A-Z0-9_]+", code):
         return code
     words = re.sub(r"(?<=[A-Z])(?=\d)", " ", code.replace("_", " ")).lower()
@@ -147,7 +149,7 @@ def _years(value: float | None) -> str:
 
 def _summary(study: Study) -> Node:
     s = study.summary
-    children = ()
+    children: tuple[Node, ...] = ()
     if s.detailed_description:
         children = (Node("Detailed description", Kind.DESCRIPTION, ("summary", "detailed_description"), s),)
     return Node("Summary", Kind.SUMMARY, ("summary",), study, children=children)
@@ -190,7 +192,8 @@ def _outcome_nodes(group: str, items: tuple[Outcome, ...]) -> tuple[Node, ...]:
 def _outcomes(study: Study) -> Node:
     o = study.outcomes
     groups = tuple(
-        Node(label, Kind.OUTCOME_GROUP, ("outcomes", name), items, count=len(items), children=_outcome_nodes(name, items))
+        Node(label, Kind.OUTCOME_GROUP, ("outcomes", name), items, count=len(items),
+             children=_outcome_nodes(name, items))
         for label, name, items in (("Primary", "primary", o.primary), ("Secondary", "secondary", o.secondary),
                                    ("Other", "other", o.other))
         if items or name != "other"

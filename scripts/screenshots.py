@@ -1,0 +1,85 @@
+"""Render the main window offscreen with the bundled protocols (both seeds first) and save README screenshots.
+
+    python scripts/screenshots.py [--out docs/screenshots]
+
+Writes main.png (light), main-large.png (light, text zoomed in) and main-dark.png (dark scheme).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+SHOTS = (("main.png", "light", 0), ("main-large.png", "light", 4), ("main-dark.png", "dark", 0))
+SIZE = (1440, 900)
+SELECT = ("eligibility", "inclusion")
+
+
+def _wait_until_loaded(window: object) -> None:
+    from viewer.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    loop = QEventLoop()
+    window.loader.idle.connect(loop.quit)
+    QTimer.singleShot(60_000, loop.quit)
+    if window.loader.busy:
+        loop.exec()
+
+
+def _settle(app: QApplication) -> None:
+    for _ in range(5):
+        app.processEvents()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    app = QApplication(sys.argv[:1])
+    from viewer.ui.appearance import Appearance
+    from viewer.ui.main_window import MainWindow
+    from viewer.ui.resources import app_icon
+    from viewer.ui.settings import Settings
+    from viewer.ui.tasks import wait_for_tasks
+
+    app.setWindowIcon(app_icon())
+    with tempfile.TemporaryDirectory() as scratch:
+        appearance = Appearance(app, "light")
+        appearance.apply()
+        window = MainWindow(Settings(os.path.join(scratch, "settings.ini")), appearance)
+        window.resize(*SIZE)
+        window.show()
+        window.start([], remembered=False)
+        _wait_until_loaded(window)
+        window.library.view.selectRow(0)
+        window.tree.select_key(SELECT)
+        window.tree.view.setFocus()
+        for name, scheme, zoom in SHOTS:
+            appearance.set_preference(scheme)
+            window.set_zoom(zoom)
+            _settle(app)
+            path = out / name
+            if not window.grab().save(str(path)):
+                print(f"could not write {path}", file=sys.stderr)
+                return 1
+            print(path)
+        window.close()
+        wait_for_tasks()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,195 @@
+"""Rendering to Markdown and HTML: complete, readable, and inert whatever a record contains."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import CORPUS, ROOT, SEEDS
+from viewer.core.loader import read_file
+from viewer.core.model import (
+    Arm,
+    Contact,
+    Criterion,
+    Design,
+    Eligibility,
+    Intervention,
+    Outcome,
+    Outcomes,
+    Reference,
+    Site,
+    Source,
+    Study,
+    Summary,
+)
+from viewer.core.outline import outline
+from viewer.core.render import escape, escape_block, markdown_to_html, render_node, study_html, study_markdown
+
+HOSTILE = [
+    "<img src=http://x>", "<script>alert(1)</script>", "[link](file:///etc/passwd)", "![](http://x/y.png)",
+    "# Heading", "*emphasis* and _under_ and **strong**", "<http://auto.example>", "&lt;b&gt; &amp; &#60;i&#62;",
+    "`code`", "| a | b |", "<iframe src='file:///etc/passwd'></iframe>", "<a href=\"javascript:alert(1)\">x</a>",
+]
+ALLOWED_TAGS = {"h1", "h2", "h3", "h4", "p", "strong", "em", "ol", "ul", "li", "br", "table", "thead", "tbody",
+                "tr", "th", "td", "hr"}
+DOCUMENT_TAGS = ALLOWED_TAGS | {"html", "head", "meta", "title", "style", "body", "main"}
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.text: list[str] = []
+        self._skip = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+        self._skip = tag in ("style", "title")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skip = False
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.text.append(data)
+
+
+def _parse(html: str) -> _Collector:
+    collector = _Collector()
+    collector.feed(html)
+    return collector
+
+
+def _visible(html: str) -> str:
+    return " ".join("".join(_parse(html).text).split())
+
+
+def _hostile_study() -> Study:
+    h = " ".join(HOSTILE)
+    source = Source(file="<img src=x>.json", format="test", sha256="0" * 64, warnings=(h,))
+    return Study(
+        id="NCT<script>", registry=h, source=source,
+        summary=Summary(brief_title=h, official_title=h, brief_summary="\n".join(HOSTILE), conditions=(h,),
+                        detailed_description=h, interventions=(Intervention(name=h, description=h),)),
+        eligibility=Eligibility(inclusion=(Criterion(text=h, children=(Criterion(text=h),)),),
+                                exclusion=(Criterion(text=h),), criteria_text=h, study_population=h),
+        outcomes=Outcomes(primary=(Outcome(measure=h, time_frame=h, description=h),)),
+        sites=(Site(facility=h, city=h, country=h, contacts=(Contact(name=h, email=h, phone=h),)),),
+        contacts=(Contact(name=h, role=h),), officials=(Contact(name=h),),
+        arms=(Arm(label=h, description=h, interventions=(h,)),), design=Design(allocation=h),
+        references=(Reference(citation=h, url="javascript:alert(1)", pmid=h),), extra={h: h},
+    )
+
+
+def _assert_inert(html: str, allowed: set[str] = ALLOWED_TAGS) -> None:
+    for tag, attrs in _parse(html).tags:
+        assert tag in allowed, f"unexpected <{tag}>"
+        if tag not in ("meta", "html"):
+            assert not attrs, f"<{tag}> has attributes {attrs}"
+
+
+def test_hostile_record_renders_literally_in_every_node() -> None:
+    study = _hostile_study()
+    for node in outline(study).walk():
+        html = markdown_to_html(render_node(node))
+        _assert_inert(html)
+        assert "<img" not in html and "<script" not in html and "<a " not in html
+
+
+def test_hostile_record_text_survives_verbatim() -> None:
+    html = markdown_to_html(study_markdown(_hostile_study()))
+    _assert_inert(html)
+    visible = _visible(html)
+    for text in HOSTILE:
+        assert " ".join(text.split()) in visible, text
+
+
+def test_hostile_html_document_is_self_contained() -> None:
+    doc = study_html(_hostile_study())
+    assert doc.startswith("<!DOCTYPE html>")
+    _assert_inert(doc, DOCUMENT_TAGS)
+    assert not re.search(r"<[^>]*\b(src|href)\s*=", doc)
+    assert "<link" not in doc and "@import" not in doc and "url(" not in doc
+    assert "<title>NCT&lt;script&gt;: " in doc
+
+
+def test_markdown_features_a_record_could_abuse_are_switched_off() -> None:
+    html = markdown_to_html("[x](http://e) ![i](http://e/i.png) <http://e> <b>raw</b>\n\n<div>block</div>")
+    _assert_inert(html)
+    assert "http://e" in _visible(html)
+
+
+def test_escaped_line_start_syntax() -> None:
+    assert escape("1. first") == "1\\. first"
+    assert escape("- item") == "\\- item"
+    assert escape("# title") == "\\# title"
+    assert escape("> quote") == "\\> quote"
+    assert escape("===") == "&#61;=="
+    assert escape_block("line one\n===\n\n    indented") == "line one  \n&#61;==\n\nindented"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab1 .-+*_#>`[]()!<>&;=|\\/:\"'\n\t")), max_size=40))
+def test_any_text_shows_exactly_as_written(text: str) -> None:
+    expected = " ".join(text.split())
+    html = markdown_to_html(escape(text))
+    _assert_inert(html)
+    assert _visible(html) == expected
+
+
+def test_study_markdown_is_complete() -> None:
+    study = read_file(ROOT / "protocols" / "02_2024-516057-42-00_medpath-page.txt")[0]
+    md = study_markdown(study)
+    assert md.startswith("# 2024-516057-42-00: ")
+    for heading in ("## Summary", "## Eligibility", "### Inclusion (5)", "### Exclusion (5)", "## Outcomes (",
+                    "## Sites (", "## Design", "## Arms and interventions", "## Contacts (", "## References (",
+                    "## Other details (", "## Source"):
+        assert heading in md, heading
+    nested = next(c for c in study.eligibility.inclusion if c.children)
+    assert f"    - {escape(nested.children[0].text)}" in md  # nested criteria are nested list items
+
+
+def test_study_markdown_sites_contacts_extra_and_warnings() -> None:
+    source = Source(file="f.json", format="test", sha256="ab" * 32, warnings=("date guessed",))
+    study = Study(id="X1", registry="Test", source=source, extra={"Ethics committee": "Approved"},
+                  sites=(Site(facility="Karolinska", city="Stockholm", country="Sweden",
+                              contacts=(Contact(name="Ann Berg", email="ann@example.org", phone="+46 8 123"),)),),
+                  references=(Reference(citation="Smith J. Trial.", pmid="123"),))
+    md = study_markdown(study)
+    assert "### Sweden (1)" in md and "**Karolinska** · Stockholm" in md
+    assert "    - **Ann Berg** · +46 8 123 · ann@example.org" in md
+    assert "**Ethics committee:** Approved" in md
+    assert "- date guessed" in md and "Smith J\\. Trial\\." not in md and "PMID 123" in md
+
+
+def test_node_markdown_has_heading_and_empty_state() -> None:
+    root = outline(read_file(SEEDS / "000_9a8944e657c20510.txt")[0])
+    design = root.find(("design",))
+    assert design is not None
+    assert render_node(design).startswith("## Design\n\n")
+    refs = root.find(("references",))
+    assert refs is not None and "Nothing recorded" in render_node(refs)
+
+
+@pytest.mark.parametrize("path", [*sorted(SEEDS.glob("*.txt")), *sorted((CORPUS / "A_ctgov_api_v2_json").glob("*"))],
+                         ids=lambda p: Path(p).name)
+def test_real_records_render(path: Path) -> None:
+    for study in read_file(path):
+        html = markdown_to_html(study_markdown(study))
+        _assert_inert(html)
+        assert study.id in _visible(html)
+        for node in outline(study).walk():
+            assert render_node(node)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab1 .-+*_#>`[]()!<>&;=|\\/:\"'\n\t")), max_size=30))
+def test_text_after_a_label_shows_exactly_as_written(text: str) -> None:
+    html = markdown_to_html(f"**Label:** {escape(text, line_start=False)}")
+    _assert_inert(html)
+    assert _visible(html) == " ".join(f"Label: {text}".split())

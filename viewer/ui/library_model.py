@@ -1,0 +1,119 @@
+"""The library: every open study as a row (id, title, registry, status), a thin model over a list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+if TYPE_CHECKING:
+    from viewer.core.model import Study
+
+Index = QModelIndex | QPersistentModelIndex
+COLUMNS = ("ID", "Title", "Registry", "Status")
+STUDY_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+FILTER_ROLE = Qt.ItemDataRole.UserRole + 3
+
+
+def study_key(study: Study) -> tuple[str, int]:
+    """One entry per document and record: reopening a file, or a copy of it, refreshes instead of doubling."""
+    return (study.source.sha256, study.source.record)
+
+
+class LibraryModel(QAbstractTableModel):
+    """Open studies in the order they arrived; sorting and filtering belong to the proxy."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._studies: list[Study] = []
+        self._rows: dict[tuple[str, int], int] = {}
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._studies)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < 4:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._studies):
+            return None
+        study = self._studies[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+            text = self._cell(study, index.column())
+            return text.casefold() if role == SORT_ROLE else text
+        if role == STUDY_ROLE:
+            return study
+        if role == FILTER_ROLE:
+            return " ".join(self._cell(study, c) for c in range(len(COLUMNS))).casefold()
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # Tool tips are rich text when they look like it: escape so a record cannot inject markup.
+            import html
+
+            lines = [study.title, study.summary.official_title or "", study.source.file]
+            return "<p>" + "<br>".join(html.escape(line) for line in lines if line) + "</p>"
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{COLUMNS[index.column()]}: {self._cell(study, index.column())}"
+        return None
+
+    @staticmethod
+    def _cell(study: Study, column: int) -> str:
+        if column == 0:
+            return study.id
+        if column == 1:
+            return " ".join(study.title.split())
+        if column == 2:
+            return study.registry
+        from viewer.core.outline import humanize  # loaded with the first study, after the first paint
+
+        return humanize(study.summary.overall_status) or study.summary.overall_status_raw or ""
+
+    def study(self, row: int) -> Study:
+        return self._studies[row]
+
+    def studies(self) -> list[Study]:
+        return list(self._studies)
+
+    def row_of(self, study: Study) -> int:
+        return self._rows.get(study_key(study), -1)
+
+    def add_studies(self, studies: Iterable[Study]) -> None:
+        """Append new studies; ones already open (same file and record) are refreshed in place."""
+        fresh: dict[tuple[str, int], Study] = {}
+        for study in studies:
+            row = self._rows.get(study_key(study))
+            if row is None:
+                fresh[study_key(study)] = study
+                continue
+            self._studies[row] = study
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        if fresh:
+            first = len(self._studies)
+            self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+            for study in fresh.values():
+                self._rows[study_key(study)] = len(self._studies)
+                self._studies.append(study)
+            self.endInsertRows()
+
+    def remove_rows(self, rows: Iterable[int]) -> list[Study]:
+        """Remove the given rows (any order); returns the studies removed."""
+        removed: list[Study] = []
+        for row in sorted(set(rows), reverse=True):
+            if 0 <= row < len(self._studies):
+                self.beginRemoveRows(QModelIndex(), row, row)
+                removed.append(self._studies.pop(row))
+                self.endRemoveRows()
+        self._rows = {study_key(s): i for i, s in enumerate(self._studies)}
+        return removed
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self._studies.clear()
+        self._rows.clear()
+        self.endResetModel()

@@ -1,0 +1,159 @@
+"""The protocol tree pane: sections of the selected study; tells the window which node is chosen."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QFont, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QMenu, QTreeView, QVBoxLayout, QWidget
+
+from viewer.ui.protocol_tree_model import NODE_ROLE, ProtocolTreeModel
+
+if TYPE_CHECKING:
+    from viewer.core.model import Study
+    from viewer.core.outline import Key, Node
+
+DEFAULT_EXPANDED: frozenset[tuple[str | int, ...]] = frozenset({
+    ("eligibility",), ("eligibility", "inclusion"), ("eligibility", "exclusion"), ("outcomes",), ("arms",),
+})
+
+
+class ProtocolTree(QWidget):
+    """Shows one study's outline; keeps the selected section and the expanded rows when the study changes."""
+
+    node_selected = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = ProtocolTreeModel(self)
+        self._expanded: set[Key] = set(DEFAULT_EXPANDED)
+        self._selected_key: Key = ("summary",)
+        self._base_font = QFont(self.font())
+        self._restoring = False
+
+        title = QLabel("Protocol", self)
+        title.setObjectName("paneTitle")
+        self.view = QTreeView(self)
+        self.view.setModel(self.model)
+        self.view.setHeaderHidden(True)
+        self.view.setUniformRowHeights(True)
+        self.view.setAnimated(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setAccessibleName("Protocol tree")
+        self.view.setAccessibleDescription("Sections of the selected study; arrow keys move, Right expands")
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        title.setBuddy(self.view)
+
+        self.copy_action = QAction("&Copy Row Text", self)
+        self.copy_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
+        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.copy_action.triggered.connect(self.copy_current)
+        self.view.addAction(self.copy_action)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(title)
+        layout.addWidget(self.view)
+        self.setFocusProxy(self.view)
+
+        self.view.selectionModel().selectionChanged.connect(self._on_selection)
+        self.view.expanded.connect(self._on_expanded)
+        self.view.collapsed.connect(self._on_collapsed)
+
+    def show_study(self, study: Study | None) -> None:
+        """Show a study's tree (None clears it), restoring the previous selection where it exists."""
+        from viewer.core.outline import outline  # first use comes after the window is painted
+
+        self._restoring = True
+        try:
+            self.model.set_root(outline(study) if study is not None else None)
+            root = self.model.root
+            if root is not None:
+                for node in root.walk():
+                    if node.key in self._expanded and node.children:
+                        self.view.expand(self.model.index_for_key(node.key))
+        finally:
+            self._restoring = False
+        if root is None:
+            self.node_selected.emit(None)
+            return
+        index = self.model.index_for_key(self._selected_key)
+        if not index.isValid():
+            index = self.model.index(0, 0)
+        self.view.setCurrentIndex(index)
+        self.view.scrollTo(index)
+
+    def current_node(self) -> Node | None:
+        return self.model.node(self.view.currentIndex())
+
+    def trail(self) -> str:
+        """Where the current row sits: "NCT01165008 › Eligibility › Inclusion (5)"."""
+        index = self.view.currentIndex()
+        parts: list[str] = []
+        while index.isValid():
+            node = self.model.node(index)
+            if node is not None:
+                parts.append(node.title)
+            index = index.parent()
+        root = self.model.root
+        if root is not None:
+            parts.append(root.label)
+        return " › ".join(reversed(parts))
+
+    def select_key(self, key: Key) -> bool:
+        index = self.model.index_for_key(key)
+        if index.isValid():
+            parent = index.parent()
+            while parent.isValid():
+                self.view.expand(parent)
+                parent = parent.parent()
+            self.view.setCurrentIndex(index)
+            self.view.scrollTo(index)
+        return index.isValid()
+
+    def set_zoom(self, factor: float) -> None:
+        font = QFont(self._base_font)
+        font.setPointSizeF(self._base_font.pointSizeF() * factor)
+        self.view.setFont(font)
+        side = round(16 * factor)
+        self.view.setIconSize(QSize(side, side))
+
+    @Slot()
+    def copy_current(self) -> None:
+        node = self.current_node()
+        if node is not None:
+            QGuiApplication.clipboard().setText(node.title + (f"\n{node.note}" if node.note else ""))
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = self.view.selectionModel().selectedIndexes()
+        node = self.model.data(indexes[0], NODE_ROLE) if indexes else None
+        if node is not None:
+            self._selected_key = node.key
+        self.node_selected.emit(node)
+
+    @Slot(QModelIndex)
+    def _on_expanded(self, index: QModelIndex) -> None:
+        node = self.model.node(index)
+        if node is not None and not self._restoring:
+            self._expanded.add(node.key)
+
+    @Slot(QModelIndex)
+    def _on_collapsed(self, index: QModelIndex) -> None:
+        node = self.model.node(index)
+        if node is not None:
+            self._expanded.discard(node.key)
+
+    @Slot(QPoint)
+    def _context_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        menu.addAction(self.copy_action)
+        menu.addSeparator()
+        menu.addAction("Expand All", self.view.expandAll)
+        menu.addAction("Collapse All", self.view.collapseAll)
+        menu.exec(self.view.viewport().mapToGlobal(pos))

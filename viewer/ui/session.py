@@ -1,0 +1,32 @@
+"""Which files make up a session: the bundled samples, and the user's files to reopen next time."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+from viewer.core.bundle import protocols_dir
+
+DOC_SUFFIXES = (".md", ".rst", ".license")
+
+
+def origin_of(file: str) -> str:
+    """The path the user opened for a study's source file (a zip archive for its members)."""
+    return file if os.path.exists(file) or "!" not in file else file.split("!", 1)[0]
+
+
+def bundled_files() -> list[str]:
+    """The sample studies shipped in protocols/, in name order (documentation files skipped)."""
+    try:
+        names = sorted(os.listdir(protocols_dir()))
+    except OSError:
+        return []
+    return [str(protocols_dir() / n) for n in names
+            if not n.startswith(".") and not n.lower().endswith(DOC_SUFFIXES) and not n.upper().startswith("README")]
+
+
+def library_files(source_files: Iterable[str]) -> list[str]:
+    """The files to reopen next run: each study's origin once, in order, bundled samples left out."""
+    bundled = str(protocols_dir()) + os.sep
+    origins = dict.fromkeys(origin_of(file) for file in source_files)
+    return [f for f in origins if not f.startswith(bundled)]

@@ -80,7 +80,7 @@ class StudyExporter(QObject):
         if fmt == "pdf":
             self._write_pdf(study, path)
             return
-        run_task(partial(write_export, study, fmt, path), self._on_done, self._on_failed, parent=self)
+        run_task(partial(write_export, study, fmt, path), self._on_done, self._on_failed)
 
     def print_study(self, study: Study) -> None:
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter  # loaded only when printing

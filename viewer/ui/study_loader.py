@@ -110,7 +110,7 @@ class StudyLoader(QObject):
         paths = self._queue.popleft()
         self.started.emit()
         self._task = run_task(partial(load_work, paths),
-                              self._on_success, self._on_failure, self._on_progress, parent=self)
+                              self._on_success, self._on_failure, self._on_progress)
 
     @Slot(object)
     def _on_progress(self, batch: LoadBatch) -> None:

@@ -102,13 +102,15 @@ def run_task(
     on_success: Callable[[Any], None],
     on_failure: Callable[[TaskFailure], None],
     on_progress: Callable[[Any], None] | None = None,
-    parent: QObject | None = None,
 ) -> Task:
     """Run `work(token, report)` in the pool; the callbacks (GUI-thread @Slot methods) get the outcome.
 
     Everything is connected before the work starts, so no early report can be lost.
     """
-    task = Task(work, parent)
+    # No Qt parent: a parent widget closing must not destroy the task while its worker still runs
+    # (the worker's last emit would hit a deleted object). `_RUNNING` owns it until it reports;
+    # receivers that are gone by then are disconnected by Qt.
+    task = Task(work)
     task.succeeded.connect(on_success)
     task.failed.connect(on_failure)
     if on_progress is not None:

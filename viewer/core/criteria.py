@@ -251,3 +251,34 @@ def _split_depth0(text: str, sep: str) -> list[str]:
             start = i + 1
     out.append(text[start:])
     return out
+
+
+def eligibility_fields(
+    minimum: str | None,
+    maximum: str | None,
+    sex: str | None,
+    healthy_volunteers: object,
+    criteria: str | None,
+    study_population: str | None = None,
+    *,
+    markdown: bool = False,
+) -> dict[str, object]:
+    """The model's eligibility block from a registry's raw wording: the same rules for every format.
+
+    `criteria` is kept as stated; with `markdown`, its backslash escapes are dropped before splitting.
+    """
+    from viewer.core import normalize as n
+
+    inclusion, exclusion = split_criteria(n.unescape_markdown(criteria) if markdown and criteria else criteria)
+    return {
+        "minimum_age_years": n.age_years(minimum),
+        "maximum_age_years": n.age_years(maximum),
+        "minimum_age_raw": minimum,
+        "maximum_age_raw": maximum,
+        "sex": n.sex(sex),
+        "healthy_volunteers": n.yes_no(healthy_volunteers),
+        "criteria_text": criteria,
+        "inclusion": inclusion,
+        "exclusion": exclusion,
+        "study_population": study_population,
+    }

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from viewer.core import normalize as n
-from viewer.core.criteria import split_criteria
+from viewer.core.criteria import eligibility_fields
 from viewer.core.document import Document
 from viewer.core.errors import ParseError
 from viewer.core.formats import Format, make_study
@@ -99,7 +99,6 @@ def study_fields(record: dict[str, Any], name: str) -> dict[str, Any]:
     secondary += [n.clean(a) for a in ident.get("nctIdAliases") or ()]
     enrollment = design.get("enrollmentInfo") or {}
     criteria = elig.get("eligibilityCriteria")
-    inclusion, exclusion = split_criteria(n.unescape_markdown(criteria) if criteria else None)
     interventions = [
         {"type": n.clean(i.get("type")), "name": n.clean(i.get("name")) or "(unnamed)",
          "description": _text(i.get("description")), "other_names": _texts(i.get("otherNames")),
@@ -157,18 +156,15 @@ def study_fields(record: dict[str, Any], name: str) -> dict[str, Any]:
             "brief_summary": _text(desc.get("briefSummary")),
             "detailed_description": _text(desc.get("detailedDescription")),
         },
-        "eligibility": {
-            "minimum_age_years": n.age_years(elig.get("minimumAge")),
-            "maximum_age_years": n.age_years(elig.get("maximumAge")),
-            "minimum_age_raw": n.clean(elig.get("minimumAge")),
-            "maximum_age_raw": n.clean(elig.get("maximumAge")),
-            "sex": n.sex(elig.get("sex")),
-            "healthy_volunteers": n.yes_no(elig.get("healthyVolunteers")),
-            "criteria_text": criteria if criteria and criteria.strip() else None,
-            "inclusion": inclusion,
-            "exclusion": exclusion,
-            "study_population": _text(elig.get("studyPopulation")),
-        },
+        "eligibility": eligibility_fields(
+            n.clean(elig.get("minimumAge")),
+            n.clean(elig.get("maximumAge")),
+            elig.get("sex"),
+            elig.get("healthyVolunteers"),
+            criteria if criteria and criteria.strip() else None,
+            _text(elig.get("studyPopulation")),
+            markdown=True,
+        ),
         "outcomes": {
             "primary": _outcomes(outcomes.get("primaryOutcomes")),
             "secondary": _outcomes(outcomes.get("secondaryOutcomes")),

@@ -6,12 +6,18 @@ import re
 from typing import Any
 
 from viewer.core import normalize as n
-from viewer.core.criteria import split_criteria
+from viewer.core.criteria import eligibility_fields
 from viewer.core.document import Document
 from viewer.core.formats import Format, make_study
 from viewer.core.model import Study
 from viewer.core.parsers import ctgov_text_new
-from viewer.core.parsers.pagetext import label_value, parse_address, split_conditions, split_intervention_line
+from viewer.core.parsers.pagetext import (
+    age_range,
+    label_value,
+    parse_address,
+    split_conditions,
+    split_intervention_line,
+)
 
 NAME = "ctgov-page-text"
 _NCT = re.compile(r"\bNCT\d{8}\b")
@@ -123,9 +129,8 @@ class _Page:
         conditions, interventions, phase_text = self._condition_table(mesh)
         status_raw = re.split(r"\s+Verified\b|\s+\(", info.get("Recruitment Status", ""))[0] or None
         ages = info.get("Ages Eligible for Study", "")
-        minimum, maximum = _age_range(ages)
+        minimum, maximum = age_range(ages)
         criteria = self._criteria_text()
-        inclusion, exclusion = split_criteria(criteria)
         enrollment = next((info[k] for k in info if k.endswith("Enrollment")), None)
         enrollment_type = next((k.split()[0].upper() for k in info if k.endswith("Enrollment")), None)
         masking, who_masked = n.masking(info.get("Masking"))
@@ -184,22 +189,16 @@ class _Page:
                 "brief_summary": self.text_block("Brief Summary:"),
                 "detailed_description": self.text_block("Detailed Description:"),
             },
-            "eligibility": {
-                "minimum_age_years": n.age_years(minimum),
-                "maximum_age_years": n.age_years(maximum),
-                "minimum_age_raw": minimum,
-                "maximum_age_raw": maximum,
-                "sex": n.sex(
-                    info.get("Sexes Eligible for Study")
-                    or info.get("Genders Eligible for Study")
-                    or info.get("Gender Eligible for Study")
-                ),
-                "healthy_volunteers": n.yes_no(info.get("Accepts Healthy Volunteers")),
-                "criteria_text": criteria,
-                "inclusion": inclusion,
-                "exclusion": exclusion,
-                "study_population": self.text_block("Study Population"),
-            },
+            "eligibility": eligibility_fields(
+                minimum,
+                maximum,
+                info.get("Sexes Eligible for Study")
+                or info.get("Genders Eligible for Study")
+                or info.get("Gender Eligible for Study"),
+                info.get("Accepts Healthy Volunteers"),
+                criteria,
+                self.text_block("Study Population"),
+            ),
             "outcomes": {
                 "primary": self._outcomes("Primary Outcome Measures"),
                 "secondary": self._outcomes("Secondary Outcome Measures"),
@@ -372,19 +371,6 @@ def _facility_status(row: str) -> tuple[str, str | None]:
         row,
     )
     return (match.group(1), match.group(2)) if match else (row, None)
-
-
-def _age_range(text: str) -> tuple[str | None, str | None]:
-    text = re.sub(r"\s*\([^)]*\)\s*$", "", text).strip()
-    if not text:
-        return None, None
-    if match := re.match(r"^(.+?)\s+to\s+(.+)$", text):
-        return match.group(1), match.group(2)
-    if match := re.match(r"^(.+?)\s+and (?:older|over)$", text):
-        return match.group(1), None
-    if match := re.match(r"^up to\s+(.+)$", text, re.I):
-        return None, match.group(1)
-    return None, None
 
 
 def _first(info: dict[str, str], suffix: str) -> str | None:

@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 from viewer.core import normalize as n
-from viewer.core.criteria import split_criteria
-from viewer.core.parsers.pagetext import INTERVENTION_TYPES, parse_address
+from viewer.core.criteria import eligibility_fields
+from viewer.core.parsers.pagetext import INTERVENTION_TYPES, age_range, parse_address
 
 _NCT = re.compile(r"\bNCT\d{8}\b")
 # Headings of the new layout, each on a line of its own, with its value on the following lines.
@@ -54,9 +54,8 @@ def fields(text: str, warnings: list[str]) -> dict[str, Any]:
         raise ValueError("no NCT number on the page")
     status_raw = _value(blocks, "Overall Status") or _value(blocks, "Recruitment Status") or header.get("status")
     ages = _value(blocks, "Ages Eligible for Study") or ""
-    minimum, maximum = _age_range(ages)
+    minimum, maximum = age_range(ages)
     criteria = n.clean_block("\n".join(raw_blocks.get("Description", []) or raw_blocks.get("Eligibility Criteria", [])))
-    inclusion, exclusion = split_criteria(criteria)
     design = {m.group(1): m.group(2) for line in blocks.get("Design Details", []) if (m := _DESIGN.match(line))}
     masking, who_masked = n.masking(design.get("Masking"))
     enrollment_key = next((k for k in blocks if k.startswith("Enrollment") and blocks[k]), None)
@@ -100,18 +99,14 @@ def fields(text: str, warnings: list[str]) -> dict[str, Any]:
             "brief_summary": _text(blocks, "Brief Summary"),
             "detailed_description": _text(blocks, "Detailed Description"),
         },
-        "eligibility": {
-            "minimum_age_years": n.age_years(minimum),
-            "maximum_age_years": n.age_years(maximum),
-            "minimum_age_raw": minimum,
-            "maximum_age_raw": maximum,
-            "sex": n.sex(_value(blocks, "Sexes Eligible for Study")),
-            "healthy_volunteers": n.yes_no(_value(blocks, "Accepts Healthy Volunteers")),
-            "criteria_text": criteria,
-            "inclusion": inclusion,
-            "exclusion": exclusion,
-            "study_population": _text(blocks, "Study Population"),
-        },
+        "eligibility": eligibility_fields(
+            minimum,
+            maximum,
+            _value(blocks, "Sexes Eligible for Study"),
+            _value(blocks, "Accepts Healthy Volunteers"),
+            criteria,
+            _text(blocks, "Study Population"),
+        ),
         "outcomes": {
             "primary": _outcomes(raw_blocks.get("Primary Outcome Measures", [])),
             "secondary": _outcomes(raw_blocks.get("Secondary Outcome Measures", [])),
@@ -195,17 +190,6 @@ def _text(blocks: dict[str, list[str]], key: str) -> str | None:
 
 def _first(blocks: dict[str, list[str]], prefix: str) -> str | None:
     return next((v[0] for k, v in blocks.items() if k.startswith(prefix) and v), None)
-
-
-def _age_range(text: str) -> tuple[str | None, str | None]:
-    text = re.sub(r"\s*\([^)]*\)\s*$", "", text).strip()
-    if match := re.match(r"^(.+?)\s+to\s+(.+)$", text):
-        return match.group(1), match.group(2)
-    if match := re.match(r"^(.+?)\s+and (?:older|over)$", text, re.I):
-        return match.group(1), None
-    if match := re.match(r"^up to\s+(.+)$", text, re.I):
-        return None, match.group(1)
-    return None, None
 
 
 def _outcomes(rows: list[str]) -> list[dict[str, Any]]:

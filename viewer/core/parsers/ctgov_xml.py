@@ -11,7 +11,7 @@ import defusedxml
 import defusedxml.ElementTree as SafeET
 
 from viewer.core import normalize as n
-from viewer.core.criteria import split_criteria
+from viewer.core.criteria import eligibility_fields
 from viewer.core.document import Document
 from viewer.core.formats import Format, make_study
 from viewer.core.model import Study
@@ -289,20 +289,14 @@ def _site(loc: Element) -> dict[str, Any]:
 
 def _eligibility(root: Element) -> dict[str, Any]:
     criteria = _block(root, "eligibility/criteria")
-    inclusion, exclusion = split_criteria(criteria)
-    minimum, maximum = _first(root, "eligibility/minimum_age"), _first(root, "eligibility/maximum_age")
-    return {
-        "minimum_age_years": n.age_years(minimum),
-        "maximum_age_years": n.age_years(maximum),
-        "minimum_age_raw": minimum,
-        "maximum_age_raw": maximum,
-        "sex": n.sex(_first(root, "eligibility/gender")),
-        "healthy_volunteers": n.yes_no(_first(root, "eligibility/healthy_volunteers")),
-        "criteria_text": criteria,
-        "inclusion": inclusion,
-        "exclusion": exclusion,
-        "study_population": _block(root, "eligibility/study_pop"),
-    }
+    return eligibility_fields(
+        _first(root, "eligibility/minimum_age"),
+        _first(root, "eligibility/maximum_age"),
+        _first(root, "eligibility/gender"),
+        _first(root, "eligibility/healthy_volunteers"),
+        criteria,
+        _block(root, "eligibility/study_pop"),
+    )
 
 
 def study_fields(root: Element, nct: str) -> dict[str, Any]:

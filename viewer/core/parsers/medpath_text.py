@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from viewer.core import normalize as n
-from viewer.core.criteria import split_criteria
+from viewer.core.criteria import eligibility_fields
 from viewer.core.document import Document
 from viewer.core.formats import Format, make_study
 from viewer.core.model import Study
@@ -81,7 +81,6 @@ def _fields(doc: Document, lines: list[str], blocks: dict[str, list[str]]) -> di
         if "Inclusion Criteria" in blocks or "Exclusion Criteria" in blocks
         else None
     )
-    inclusion, exclusion = split_criteria(criteria)
     target = _one(blocks, "Target Recruitment")
     extra = {
         "Recruitment status (MedPath)": site_status,
@@ -110,13 +109,9 @@ def _fields(doc: Document, lines: list[str], blocks: dict[str, list[str]]) -> di
             "brief_summary": _text(blocks, "Brief Summary"),
             "detailed_description": _text(blocks, "Detailed Description"),
         },
-        "eligibility": {
-            "sex": n.sex(_one(blocks, "Sex")),
-            "healthy_volunteers": n.yes_no(_one(blocks, "Healthy Volunteers")),
-            "criteria_text": criteria,
-            "inclusion": inclusion,
-            "exclusion": exclusion,
-        },
+        "eligibility": eligibility_fields(
+            None, None, _one(blocks, "Sex"), _one(blocks, "Healthy Volunteers"), criteria
+        ),
         "outcomes": {
             "primary": _outcomes(blocks.get("Primary Outcome Measures", [])),
             "secondary": _outcomes(blocks.get("Secondary Outcome Measures", [])),

@@ -129,3 +129,15 @@ def label_value(line: str, labels: Iterable[str]) -> tuple[str, str] | None:
             if rest.startswith(":"):
                 return label, (n.clean(rest[1:]) or "")
     return None
+
+
+def age_range(text: str) -> tuple[str | None, str | None]:
+    """'18 Years to 80 Years   (Adult, Older Adult)' -> ('18 Years', '80 Years'); 'and older' has no maximum."""
+    text = re.sub(r"\s*\([^)]*\)\s*$", "", text).strip()
+    if match := re.match(r"^(.+?)\s+to\s+(.+)$", text):
+        return match.group(1), match.group(2)
+    if match := re.match(r"^(.+?)\s+and (?:older|over)$", text, re.I):
+        return match.group(1), None
+    if match := re.match(r"^up to\s+(.+)$", text, re.I):
+        return None, match.group(1)
+    return None, None

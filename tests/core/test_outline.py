@@ -8,8 +8,19 @@ import pytest
 
 from tests.conftest import CORPUS, ROOT, SEEDS
 from viewer.core.loader import read_file
-from viewer.core.model import Contact, Criterion, Eligibility, Outcome, Outcomes, Site, Source, Study, Summary
-from viewer.core.outline import Kind, Node, age_range, humanize, one_line, outline, sites_by_country
+from viewer.core.model import (
+    Contact,
+    Criterion,
+    Eligibility,
+    Intervention,
+    Outcome,
+    Outcomes,
+    Site,
+    Source,
+    Study,
+    Summary,
+)
+from viewer.core.outline import NONE_STATED, Kind, Node, age_range, humanize, one_line, outline, sites_by_country
 
 SECTIONS = ["Summary", "Eligibility", "Outcomes", "Sites", "Design", "Arms and interventions", "Contacts",
             "References", "Other details", "Source"]
@@ -53,8 +64,36 @@ def test_outcomes_with_time_frames_and_counts() -> None:
                                      other=(Outcome(measure="QoL"), Outcome(measure="Pain"))))
     outcomes = outline(study).children[2]
     assert outcomes.title == "Outcomes (3)"
-    assert [c.title for c in outcomes.children] == ["Primary (1)", "Secondary (0)", "Other (2)"]
+    assert [c.title for c in outcomes.children] == ["Primary (1)", "Other (2)"]  # no "Secondary (0)"
     assert outcomes.children[0].children[0].note == "5 years"
+
+
+def test_empty_sub_groups_are_left_out() -> None:
+    study = _study(eligibility=Eligibility(exclusion=(Criterion(text="Pregnant"),)),
+                   summary=Summary(interventions=(Intervention(name="Aspirin"),)))
+    root = outline(study)
+    eligibility, arms = root.find(("eligibility",)), root.find(("arms",))
+    assert eligibility is not None and arms is not None
+    assert [c.title for c in eligibility.children][:2] == ["Exclusion (1)", "Age: Not stated"]
+    assert root.find(("eligibility", "inclusion")) is None
+    assert [c.title for c in arms.children] == ["Interventions (1)"]
+    assert not arms.empty and arms.note is None
+
+
+def test_empty_top_level_sections_stay_and_say_none_stated() -> None:
+    root = outline(_study(source=Source(file="mem.json", format="test", sha256="0" * 64)))
+    assert _labels(root) == SECTIONS  # the layout never changes between studies
+    by_label = {node.label: node for node in root.children}
+    empty = ["Outcomes", "Sites", "Arms and interventions", "Contacts", "References", "Other details"]
+    for label in empty:
+        node = by_label[label]
+        assert node.empty and node.note == NONE_STATED and node.count is None, label
+        assert node.title == label and node.children == ()
+    for label in set(SECTIONS) - set(empty):
+        assert not by_label[label].empty and by_label[label].note is None, label
+    assert [c.label for c in by_label["Eligibility"].children] == [
+        "Age: Not stated", "Sex: Not stated", "Healthy volunteers: Not stated"]
+    assert by_label["Source"].children == ()
 
 
 def test_sites_grouped_by_country_with_contacts() -> None:
@@ -119,6 +158,9 @@ def test_real_records_give_complete_trees(path: Path) -> None:
     for study in read_file(path):
         root = outline(study)
         assert _labels(root) == SECTIONS
-        inclusion = root.children[1].children[0]
-        assert inclusion.count == len(study.eligibility.inclusion)
+        inclusion = root.find(("eligibility", "inclusion"))
+        assert (inclusion.count if inclusion else 0) == len(study.eligibility.inclusion)
         assert sum(c.count or 0 for c in root.children[3].children) == len(study.sites)
+        assert root.children[3].empty == (not study.sites)
+        below_top = [node for section in root.children for node in section.walk() if node is not section]
+        assert all(node.count != 0 and not node.empty for node in below_top), study.id

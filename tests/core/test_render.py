@@ -146,10 +146,13 @@ def test_study_markdown_is_complete() -> None:
     study = read_file(ROOT / "protocols" / "02_2024-516057-42-00_medpath-page.txt")[0]
     md = study_markdown(study)
     assert md.startswith("# 2024-516057-42-00: ")
-    for heading in ("## Summary", "## Eligibility", "### Inclusion (5)", "### Exclusion (5)", "## Outcomes (",
-                    "## Sites (", "## Design", "## Arms and interventions", "## Contacts (", "## References (",
-                    "## Other details (", "## Source"):
+    for heading in ("## Summary", "## Eligibility", "### Inclusion (5)", "### Exclusion (5)", "## Outcomes (6)",
+                    "### Primary (1)", "### Secondary (5)", "## Sites (1)", "## Design", "## Other details (2)",
+                    "## Source"):
         assert heading in md, heading
+    for empty in ("Arms and interventions", "Contacts", "References"):  # sections the record leaves empty
+        assert f"## {empty}\n\n*Nothing recorded.*" in md, empty
+    assert "(0)" not in md and "### Other" not in md
     nested = next(c for c in study.eligibility.inclusion if c.children)
     assert f"    - {escape(nested.children[0].text)}" in md  # nested criteria are nested list items
 

@@ -21,7 +21,7 @@ _HEADER = re.compile(
     re.IGNORECASE,
 )
 _BULLET = re.compile(
-    r"^(?P<m>[-*•·‣◦▪●○■□➢►✓–—+]|o(?=\s)|\d{1,3}[.)](?!\d)|\(\d{1,3}\)|\(?[a-z][.)](?=\s)"
+    r"^(?P<m>[-–—+](?![\d.])|[*•·‣◦▪●○■□➢►✓]|o(?=\s)|\d{1,3}[.)](?!\d)|\(\d{1,3}\)|\(?[a-z][.)](?=\s)"
     r"|\(?(?:ii|iii|iv|vi|vii|viii|ix|xi|xii)[.)](?=\s))\s*(?P<text>\S.*)$",
     re.IGNORECASE,
 )
@@ -122,8 +122,8 @@ def split_criteria(text: str | None) -> tuple[tuple[Criterion, ...], tuple[Crite
             if kind != "eligibility":
                 current = sections[kind]
                 current.stack.clear()
-            qualifier = header.group("qual").strip()
-            if qualifier and len(qualifier) > 2:
+            qualifier = header.group("qual").strip(" -–")
+            if qualifier:
                 current.add(_Node(header.group(0)[: header.end("qual")].strip() + ":", -1, "para", 0))
             after = header.group("after").strip()
             if after:
@@ -226,7 +226,9 @@ def _sentences(text: str) -> list[str]:
             nxt = text[i + 2]
             if not (nxt.isupper() or nxt in "(["):
                 continue
-            word = re.split(r"[\s(]", text[start:i])[-1].lower()
+            # The word before the full stop, found by scanning back (splitting the whole span is quadratic).
+            word_start = max(text.rfind(" ", start, i), text.rfind("(", start, i), start - 1) + 1
+            word = text[word_start:i].lower()
             if word in _ABBREVIATIONS or len(word) == 1 or re.fullmatch(r"[a-z](\.[a-z])+", word):
                 continue
             out.append(text[start : i + 1].strip())

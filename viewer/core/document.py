@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from viewer.core.errors import ParseError
 
@@ -45,6 +47,20 @@ class Document:
     def head(self) -> str:
         """The first few kilobytes as text, for format detection."""
         return self.text[:8192].lstrip("\ufeff \t\r\n")
+
+    def json(self) -> Any:
+        """The text as JSON. Lone surrogate escapes ("\\ud800") become U+FFFD, with a warning:
+        they are valid JSON but no UTF-8 export could carry them."""
+        try:
+            data = json.loads(self.text)
+        except json.JSONDecodeError as exc:
+            raise self.fail(f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+        if _SURROGATE_ESCAPE.search(self.text):
+            fixed = _replace_surrogates(data)
+            if fixed != data:
+                self.warnings.append("lone UTF-16 surrogate escapes replaced with U+FFFD")
+            data = fixed
+        return data
 
     def retract_encoding_guess(self) -> None:
         """For formats that declare their own encoding (XML): the Latin-1 guess does not apply."""
@@ -90,6 +106,20 @@ def _decode(data: bytes, name: str, warnings: list[str]) -> str:
     text = data.decode("cp1252", errors="replace")
     warnings.append(LATIN1_GUESS)
     return _refuse_binary(text, name)
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _replace_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_replace_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_replace_surrogates(k): _replace_surrogates(v) for k, v in value.items()}
+    return value
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import lzma
 import os
+import re
+import stat
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,15 +45,20 @@ def read_file(path: str | os.PathLike[str]) -> list[Study]:
     """Parse one file from disk (zip archives excepted: use `load_paths`)."""
     name = str(path)
     try:
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            raise ParseError(name, f"file too large ({size // 2**20} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB)")
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise ParseError(name, "is a folder; open it as a folder")
+        if not stat.S_ISREG(info.st_mode):
+            # A device or named pipe would be read forever or block waiting for a writer.
+            raise ParseError(name, "not a regular file (a device, pipe or socket)")
+        if info.st_size > MAX_FILE_BYTES:
+            raise ParseError(
+                name, f"file too large ({info.st_size // 2**20} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB)"
+            )
         with open(path, "rb") as handle:
-            data = handle.read()
+            data = handle.read(MAX_FILE_BYTES + 1)
     except ParseError:
         raise
-    except IsADirectoryError:
-        raise ParseError(name, "is a folder; open it as a folder") from None
     except OSError as exc:
         raise ParseError(name, f"cannot be read ({exc.strerror or exc})") from None
     return parse_bytes(data, name)
@@ -83,6 +92,8 @@ def load_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[LoadResult]:
 
 def _is_zip(path: Path) -> bool:
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
         with open(path, "rb") as handle:
             return handle.read(4) == b"PK\x03\x04"
     except OSError:
@@ -96,7 +107,10 @@ def _load_zip(path: Path) -> Iterator[LoadResult]:
         yield LoadResult(str(path), error=ParseError(str(path), f"not a readable zip archive ({exc})"))
         return
     with archive:
-        members = [m for m in archive.infolist() if not m.is_dir() and not Path(m.filename).name.startswith(".")]
+        # Member names may use either separator (archives made on Windows); hidden files are skipped.
+        members = [
+            m for m in archive.infolist() if not m.is_dir() and not re.split(r"[\\/]", m.filename)[-1].startswith(".")
+        ]
         if len(members) > MAX_ZIP_MEMBERS:
             yield LoadResult(str(path), error=ParseError(str(path), f"zip archive has too many files ({len(members)})"))
             return
@@ -113,5 +127,9 @@ def _load_zip(path: Path) -> Iterator[LoadResult]:
                 yield LoadResult(name, parse_bytes(data, name))
             except ParseError as exc:
                 yield LoadResult(name, error=exc)
-            except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError) as exc:
+            except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError, NotImplementedError,
+                    zlib.error, lzma.LZMAError) as exc:  # fmt: skip
                 yield LoadResult(name, error=ParseError(name, f"cannot be extracted ({exc})"))
+            except MemoryError:
+                # A damaged LZMA header can ask for a huge dictionary.
+                yield LoadResult(name, error=ParseError(name, "cannot be extracted (damaged compressed data)"))

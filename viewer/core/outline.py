@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -13,8 +13,13 @@ if TYPE_CHECKING:  # the model pulls in pydantic, which the GUI must not import 
 
 Key = tuple[str | int, ...]
 LABEL_LIMIT = 160
-_SPECIAL = {"NA": "Not applicable", "ACTIVE_NOT_RECRUITING": "Active, not recruiting",
-            "ENROLLING_BY_INVITATION": "Enrolling by invitation", "NOT_YET_RECRUITING": "Not yet recruiting"}
+NONE_STATED = "none stated"
+_SPECIAL = {
+    "NA": "Not applicable",
+    "ACTIVE_NOT_RECRUITING": "Active, not recruiting",
+    "ENROLLING_BY_INVITATION": "Enrolling by invitation",
+    "NOT_YET_RECRUITING": "Not yet recruiting",
+}
 
 
 class Kind(StrEnum):
@@ -55,7 +60,11 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True, eq=False, slots=True)
 class Node:
-    """One row of the protocol tree: its label, an optional count, and the model object it shows."""
+    """One row of the protocol tree: its label, an optional count, and the model object it shows.
+
+    `empty` marks a top-level section with nothing recorded: it stays in the tree (the layout does not
+    jump between studies) with the note "none stated" instead of a "(0)" count.
+    """
 
     label: str
     kind: Kind
@@ -64,6 +73,7 @@ class Node:
     count: int | None = None
     note: str | None = None
     children: tuple[Node, ...] = ()
+    empty: bool = False
 
     @property
     def title(self) -> str:
@@ -125,7 +135,10 @@ def site_name(site: Site) -> str:
 
 
 def outline(study: Study) -> Node:
-    """The whole protocol tree of a study; its children are the top-level sections."""
+    """The whole protocol tree of a study; its children are the top-level sections, always all of them.
+
+    Below the top level only what the record holds appears: no "Primary (0)" or "Arms (0)" groups.
+    """
     sections = (
         _summary(study),
         _eligibility(study.eligibility),
@@ -138,7 +151,14 @@ def outline(study: Study) -> Node:
         Node("Other details", Kind.EXTRA, ("extra",), study.extra, count=len(study.extra)),
         _source(study),
     )
-    return Node(study.id, Kind.STUDY, (), study, note=study.title, children=sections)
+    return Node(study.id, Kind.STUDY, (), study, note=study.title, children=tuple(map(_none_stated, sections)))
+
+
+def _none_stated(section: Node) -> Node:
+    """A top-level section with nothing in it, marked as such rather than counted as "(0)"."""
+    if section.count == 0 or (section.kind is Kind.ARMS and not section.children):
+        return replace(section, count=None, note=NONE_STATED, empty=True)
+    return section
 
 
 def _years(value: float | None) -> str:
@@ -170,12 +190,19 @@ def _criterion_nodes(key: Key, items: tuple[Criterion, ...]) -> tuple[Node, ...]
 
 def _eligibility(e: Eligibility) -> Node:
     children = [
-        _criteria("Inclusion", ("eligibility", "inclusion"), e.inclusion),
-        _criteria("Exclusion", ("eligibility", "exclusion"), e.exclusion),
+        _criteria(label, ("eligibility", name), items)
+        for label, name, items in (("Inclusion", "inclusion", e.inclusion), ("Exclusion", "exclusion", e.exclusion))
+        if items
+    ]
+    children += [
         Node(f"Age: {age_range(e)}", Kind.AGE, ("eligibility", "age"), e),
         Node(f"Sex: {humanize(e.sex).capitalize() or 'Not stated'}", Kind.SEX, ("eligibility", "sex"), e),
-        Node(f"Healthy volunteers: {yes_no(e.healthy_volunteers)}", Kind.HEALTHY_VOLUNTEERS,
-             ("eligibility", "healthy_volunteers"), e),
+        Node(
+            f"Healthy volunteers: {yes_no(e.healthy_volunteers)}",
+            Kind.HEALTHY_VOLUNTEERS,
+            ("eligibility", "healthy_volunteers"),
+            e,
+        ),
     ]
     if e.study_population:
         children.append(Node("Study population", Kind.POPULATION, ("eligibility", "study_population"), e))
@@ -192,11 +219,15 @@ def _outcome_nodes(group: str, items: tuple[Outcome, ...]) -> tuple[Node, ...]:
 def _outcomes(study: Study) -> Node:
     o = study.outcomes
     groups = tuple(
-        Node(label, Kind.OUTCOME_GROUP, ("outcomes", name), items, count=len(items),
-             children=_outcome_nodes(name, items))
-        for label, name, items in (("Primary", "primary", o.primary), ("Secondary", "secondary", o.secondary),
-                                   ("Other", "other", o.other))
-        if items or name != "other"
+        Node(
+            label, Kind.OUTCOME_GROUP, ("outcomes", name), items, count=len(items), children=_outcome_nodes(name, items)
+        )
+        for label, name, items in (
+            ("Primary", "primary", o.primary),
+            ("Secondary", "secondary", o.secondary),
+            ("Other", "other", o.other),
+        )
+        if items
     )
     total = len(o.primary) + len(o.secondary) + len(o.other)
     return Node("Outcomes", Kind.OUTCOMES, ("outcomes",), o, count=total, children=groups)
@@ -222,13 +253,26 @@ def _sites(study: Study) -> Node:
     countries = []
     for country, members in sites_by_country(study.sites):
         site_nodes = tuple(
-            Node(one_line(site_name(site)), Kind.SITE, ("sites", i), site,
-                 note=", ".join(p for p in (site.city, humanize(site.status)) if p) or None,
-                 children=_contact_nodes(("sites", i, "contacts"), site.contacts))
+            Node(
+                one_line(site_name(site)),
+                Kind.SITE,
+                ("sites", i),
+                site,
+                note=", ".join(p for p in (site.city, humanize(site.status)) if p) or None,
+                children=_contact_nodes(("sites", i, "contacts"), site.contacts),
+            )
             for i, site in members
         )
-        countries.append(Node(country, Kind.COUNTRY, ("sites", "country", country), tuple(s for _, s in members),
-                              count=len(members), children=site_nodes))
+        countries.append(
+            Node(
+                country,
+                Kind.COUNTRY,
+                ("sites", "country", country),
+                tuple(s for _, s in members),
+                count=len(members),
+                children=site_nodes,
+            )
+        )
     return Node("Sites", Kind.SITES, ("sites",), study.sites, count=len(study.sites), children=tuple(countries))
 
 
@@ -241,10 +285,20 @@ def _arms(study: Study) -> Node:
         Node(one_line(x.name), Kind.INTERVENTION, ("summary", "interventions", i), x, note=humanize(x.type) or None)
         for i, x in enumerate(study.summary.interventions)
     )
-    children = (
-        Node("Arms", Kind.ARM_GROUP, ("arms", "group"), study.arms, count=len(arms), children=arms),
-        Node("Interventions", Kind.INTERVENTION_GROUP, ("summary", "interventions"), study.summary.interventions,
-             count=len(interventions), children=interventions),
+    children = tuple(
+        group
+        for group in (
+            Node("Arms", Kind.ARM_GROUP, ("arms", "group"), study.arms, count=len(arms), children=arms),
+            Node(
+                "Interventions",
+                Kind.INTERVENTION_GROUP,
+                ("summary", "interventions"),
+                study.summary.interventions,
+                count=len(interventions),
+                children=interventions,
+            ),
+        )
+        if group.children
     )
     return Node("Arms and interventions", Kind.ARMS, ("arms",), study, children=children)
 
@@ -252,19 +306,40 @@ def _arms(study: Study) -> Node:
 def _contacts(study: Study) -> Node:
     children = []
     if study.contacts:
-        children.append(Node("Central contacts", Kind.CONTACT_GROUP, ("contacts", "group"), study.contacts,
-                             count=len(study.contacts), children=_contact_nodes(("contacts",), study.contacts)))
+        children.append(
+            Node(
+                "Central contacts",
+                Kind.CONTACT_GROUP,
+                ("contacts", "group"),
+                study.contacts,
+                count=len(study.contacts),
+                children=_contact_nodes(("contacts",), study.contacts),
+            )
+        )
     if study.officials:
-        children.append(Node("Officials and investigators", Kind.CONTACT_GROUP, ("officials",), study.officials,
-                             count=len(study.officials), children=_contact_nodes(("officials",), study.officials)))
+        children.append(
+            Node(
+                "Officials and investigators",
+                Kind.CONTACT_GROUP,
+                ("officials",),
+                study.officials,
+                count=len(study.officials),
+                children=_contact_nodes(("officials",), study.officials),
+            )
+        )
     total = len(study.contacts) + len(study.officials)
     return Node("Contacts", Kind.CONTACTS, ("contacts",), study, count=total, children=tuple(children))
 
 
 def _references(study: Study) -> Node:
     refs = tuple(
-        Node(one_line(r.citation or (f"PMID {r.pmid}" if r.pmid else r.url or "Reference")), Kind.REFERENCE,
-             ("references", i), r, note=humanize(r.type) or None)
+        Node(
+            one_line(r.citation or (f"PMID {r.pmid}" if r.pmid else r.url or "Reference")),
+            Kind.REFERENCE,
+            ("references", i),
+            r,
+            note=humanize(r.type) or None,
+        )
         for i, r in enumerate(study.references)
     )
     return Node("References", Kind.REFERENCES, ("references",), study.references, count=len(refs), children=refs)
@@ -272,11 +347,10 @@ def _references(study: Study) -> Node:
 
 def _source(study: Study) -> Node:
     warnings = study.source.warnings
-    items = tuple(
-        Node(one_line(w), Kind.WARNING, ("source", "warnings", i), w) for i, w in enumerate(warnings)
-    )
+    items = tuple(Node(one_line(w), Kind.WARNING, ("source", "warnings", i), w) for i, w in enumerate(warnings))
     children = (
         (Node("Parse warnings", Kind.WARNINGS, ("source", "warnings"), warnings, count=len(items), children=items),)
-        if items else ()
+        if items
+        else ()
     )
     return Node("Source", Kind.SOURCE, ("source",), study.source, children=children)

@@ -41,8 +41,17 @@ _ENTITY = re.compile(r"&(?=#?\w+;)")
 _TAG = re.compile(r"<(?=[A-Za-z/!?])")
 _LINE_START = re.compile(r"^(#|>|[-+]|\d+(?=\.)|=+\s*$)")
 # Markdown features a record could abuse; our own markup never needs them, so they are switched off.
-_UNSAFE_INLINE = ("html", "autolink", "automail", "link", "image_link", "image_reference", "reference",
-                  "short_reference", "short_image_ref")
+_UNSAFE_INLINE = (
+    "html",
+    "autolink",
+    "automail",
+    "link",
+    "image_link",
+    "image_reference",
+    "reference",
+    "short_reference",
+    "short_image_ref",
+)
 
 
 def escape(text: str, line_start: bool = True) -> str:
@@ -57,7 +66,7 @@ def escape(text: str, line_start: bool = True) -> str:
     if match:
         lead = match.group(1)
         if lead[0].isdigit():
-            line = f"{lead}\\{line[len(lead):]}"
+            line = f"{lead}\\{line[len(lead) :]}"
         elif lead[0] == "=":
             line = "&#61;" + line[1:]
         else:
@@ -101,9 +110,9 @@ def study_html(study: Study) -> str:
     title = html.escape(f"{study.id}: {study.title}")
     body = markdown_to_html(study_markdown(study))
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
-        f"<meta name=\"generator\" content=\"Trial Protocol Viewer\">\n<title>{title}</title>\n"
+        f'<meta name="generator" content="Trial Protocol Viewer">\n<title>{title}</title>\n'
         f"<style>\n{export_css()}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n"
     )
 
@@ -154,20 +163,37 @@ def _render_summary(node: Node, level: int, full: bool) -> str:
     study = cast("Study", node.ref)
     s = study.summary
     enrollment = f"{s.enrollment} ({humanize(s.enrollment_type).lower()})" if s.enrollment_type else s.enrollment
-    facts = _facts([
-        ("Study ID", study.id), ("Other IDs", study.secondary_ids), ("Registry", study.registry),
-        ("Brief title", s.brief_title), ("Official title", s.official_title), ("Acronym", s.acronym),
-        ("Status", humanize(s.overall_status) or s.overall_status_raw), ("Why stopped", s.why_stopped),
-        ("Phase", [humanize(p) for p in s.phases]), ("Study type", humanize(s.study_type)),
-        ("Sponsor", s.sponsor), ("Collaborators", s.collaborators), ("Conditions", s.conditions),
-        ("Keywords", s.keywords), ("Interventions", [_intervention_name(x) for x in s.interventions]),
-        ("Enrollment", enrollment), ("Start date", s.start_date),
-        ("Primary completion", s.primary_completion_date), ("Completion", s.completion_date),
-        ("First posted", s.first_posted), ("Last update posted", s.last_update_posted),
-    ])
+    facts = _facts(
+        [
+            ("Study ID", study.id),
+            ("Other IDs", study.secondary_ids),
+            ("Registry", study.registry),
+            ("Brief title", s.brief_title),
+            ("Official title", s.official_title),
+            ("Acronym", s.acronym),
+            ("Status", humanize(s.overall_status) or s.overall_status_raw),
+            ("Why stopped", s.why_stopped),
+            ("Phase", [humanize(p) for p in s.phases]),
+            ("Study type", humanize(s.study_type)),
+            ("Sponsor", s.sponsor),
+            ("Collaborators", s.collaborators),
+            ("Conditions", s.conditions),
+            ("Keywords", s.keywords),
+            ("Interventions", [_intervention_name(x) for x in s.interventions]),
+            ("Enrollment", enrollment),
+            ("Start date", s.start_date),
+            ("Primary completion", s.primary_completion_date),
+            ("Completion", s.completion_date),
+            ("First posted", s.first_posted),
+            ("Last update posted", s.last_update_posted),
+        ]
+    )
     sub = level + 1
-    return _join(facts, _section("Brief summary", s.brief_summary, sub),
-                 _section("Detailed description", s.detailed_description, sub) if full else "")
+    return _join(
+        facts,
+        _section("Brief summary", s.brief_summary, sub),
+        _section("Detailed description", s.detailed_description, sub) if full else "",
+    )
 
 
 def _render_description(node: Node, level: int, full: bool) -> str:
@@ -185,8 +211,13 @@ def _criteria_list(items: tuple[Criterion, ...], depth: int = 0, numbered: bool 
 
 
 def _eligibility_facts(e: Eligibility) -> str:
-    return _facts([("Age", age_range(e)), ("Sex", humanize(e.sex).capitalize() or "Not stated"),
-                   ("Healthy volunteers", yes_no(e.healthy_volunteers))])
+    return _facts(
+        [
+            ("Age", age_range(e)),
+            ("Sex", humanize(e.sex).capitalize() or "Not stated"),
+            ("Healthy volunteers", yes_no(e.healthy_volunteers)),
+        ]
+    )
 
 
 def _render_eligibility(node: Node, level: int, full: bool) -> str:
@@ -244,8 +275,11 @@ def _render_outcome_group(node: Node, level: int, full: bool) -> str:
 
 def _render_outcome(node: Node, level: int, full: bool) -> str:
     o = cast("Outcome", node.ref)
-    return _join(_facts([("Time frame", o.time_frame)]), escape_block(o.description or ""),
-                 f"*Measure:* {escape(o.measure)}" if len(o.measure) > len(node.label) else "")
+    return _join(
+        _facts([("Time frame", o.time_frame)]),
+        escape_block(o.description or ""),
+        f"*Measure:* {escape(o.measure)}" if len(o.measure) > len(node.label) else "",
+    )
 
 
 def _contact_line(c: Contact) -> str:
@@ -264,9 +298,12 @@ def _site_item(site: Site) -> str:
 
 def _render_sites(node: Node, level: int, full: bool) -> str:
     sites = cast("tuple[Site, ...]", node.ref)
-    return _join(*(f"{'#' * (level + 1)} {escape(country)} ({len(members)})\n\n"
-                   + "\n".join(_site_item(s) for _, s in members)
-                   for country, members in sites_by_country(sites)))
+    return _join(
+        *(
+            f"{'#' * (level + 1)} {escape(country)} ({len(members)})\n\n" + "\n".join(_site_item(s) for _, s in members)
+            for country, members in sites_by_country(sites)
+        )
+    )
 
 
 def _render_country(node: Node, level: int, full: bool) -> str:
@@ -275,16 +312,31 @@ def _render_country(node: Node, level: int, full: bool) -> str:
 
 def _render_site(node: Node, level: int, full: bool) -> str:
     site = cast("Site", node.ref)
-    facts = _facts([("Facility", site.facility), ("City", site.city), ("State or region", site.state),
-                    ("Postal code", site.zip), ("Country", site.country), ("Status", humanize(site.status))])
+    facts = _facts(
+        [
+            ("Facility", site.facility),
+            ("City", site.city),
+            ("State or region", site.state),
+            ("Postal code", site.zip),
+            ("Country", site.country),
+            ("Status", humanize(site.status)),
+        ]
+    )
     contacts = "\n".join(f"- {_contact_line(c)}" for c in site.contacts)
     return _join(facts, f"{'#' * (level + 1)} Contacts\n\n{contacts}" if contacts else "")
 
 
 def _render_contact(node: Node, level: int, full: bool) -> str:
     c = cast("Contact", node.ref)
-    return _facts([("Name", c.name), ("Role", humanize(c.role) or node.note), ("Phone", c.phone),
-                   ("Email", c.email), ("Affiliation", c.affiliation)])
+    return _facts(
+        [
+            ("Name", c.name),
+            ("Role", humanize(c.role) or node.note),
+            ("Phone", c.phone),
+            ("Email", c.email),
+            ("Affiliation", c.affiliation),
+        ]
+    )
 
 
 def _render_contacts(node: Node, level: int, full: bool) -> str:
@@ -295,14 +347,20 @@ def _render_contacts(node: Node, level: int, full: bool) -> str:
 
 def _render_design(node: Node, level: int, full: bool) -> str:
     d = cast("Design", node.ref)
-    return _facts([
-        ("Allocation", humanize(d.allocation)), ("Intervention model", humanize(d.intervention_model)),
-        ("Model description", d.intervention_model_description), ("Primary purpose", humanize(d.primary_purpose)),
-        ("Masking", humanize(d.masking)), ("Masking description", d.masking_description),
-        ("Who is masked", [humanize(w) for w in d.who_masked]),
-        ("Observational model", humanize(d.observational_model)),
-        ("Time perspective", humanize(d.time_perspective)), ("Number of arms", d.number_of_arms),
-    ])
+    return _facts(
+        [
+            ("Allocation", humanize(d.allocation)),
+            ("Intervention model", humanize(d.intervention_model)),
+            ("Model description", d.intervention_model_description),
+            ("Primary purpose", humanize(d.primary_purpose)),
+            ("Masking", humanize(d.masking)),
+            ("Masking description", d.masking_description),
+            ("Who is masked", [humanize(w) for w in d.who_masked]),
+            ("Observational model", humanize(d.observational_model)),
+            ("Time perspective", humanize(d.time_perspective)),
+            ("Number of arms", d.number_of_arms),
+        ]
+    )
 
 
 def _intervention_name(x: Intervention) -> str:
@@ -369,10 +427,14 @@ def _render_source(node: Node, level: int, full: bool) -> str:
     if node.kind is Kind.WARNINGS:
         return _bullets(escape(w) for w in cast("tuple[str, ...]", node.ref))
     src = cast("Source", node.ref)
-    facts = _facts([("File", src.file), ("Format", src.format), ("Record in file", src.record + 1),
-                    ("SHA-256", src.sha256)])
-    warnings = (f"{'#' * (level + 1)} Parse warnings ({len(src.warnings)})\n\n"
-                + _bullets(escape(w) for w in src.warnings)) if src.warnings else "*No parse warnings.*"
+    facts = _facts(
+        [("File", src.file), ("Format", src.format), ("Record in file", src.record + 1), ("SHA-256", src.sha256)]
+    )
+    warnings = (
+        (f"{'#' * (level + 1)} Parse warnings ({len(src.warnings)})\n\n" + _bullets(escape(w) for w in src.warnings))
+        if src.warnings
+        else "*No parse warnings.*"
+    )
     return _join(facts, warnings)
 
 
@@ -381,15 +443,34 @@ def _render_plain(node: Node, level: int, full: bool) -> str:
 
 
 _RENDERERS: dict[Kind, Callable[[Node, int, bool], str]] = {
-    Kind.SUMMARY: _render_summary, Kind.DESCRIPTION: _render_description,
-    Kind.ELIGIBILITY: _render_eligibility, Kind.CRITERIA: _render_criteria, Kind.CRITERION: _render_criterion,
-    Kind.AGE: _render_fact, Kind.SEX: _render_fact, Kind.HEALTHY_VOLUNTEERS: _render_fact,
-    Kind.POPULATION: _render_fact, Kind.OUTCOMES: _render_outcomes, Kind.OUTCOME_GROUP: _render_outcome_group,
-    Kind.OUTCOME: _render_outcome, Kind.SITES: _render_sites, Kind.COUNTRY: _render_country,
-    Kind.SITE: _render_site, Kind.CONTACT: _render_contact, Kind.CONTACTS: _render_contacts,
-    Kind.CONTACT_GROUP: _render_contacts, Kind.DESIGN: _render_design, Kind.ARMS: _render_arms,
-    Kind.ARM_GROUP: _render_arms, Kind.ARM: _render_arms, Kind.INTERVENTION_GROUP: _render_arms,
-    Kind.INTERVENTION: _render_arms, Kind.REFERENCES: _render_references, Kind.REFERENCE: _render_references,
-    Kind.EXTRA: _render_extra, Kind.SOURCE: _render_source, Kind.WARNINGS: _render_source,
+    Kind.SUMMARY: _render_summary,
+    Kind.DESCRIPTION: _render_description,
+    Kind.ELIGIBILITY: _render_eligibility,
+    Kind.CRITERIA: _render_criteria,
+    Kind.CRITERION: _render_criterion,
+    Kind.AGE: _render_fact,
+    Kind.SEX: _render_fact,
+    Kind.HEALTHY_VOLUNTEERS: _render_fact,
+    Kind.POPULATION: _render_fact,
+    Kind.OUTCOMES: _render_outcomes,
+    Kind.OUTCOME_GROUP: _render_outcome_group,
+    Kind.OUTCOME: _render_outcome,
+    Kind.SITES: _render_sites,
+    Kind.COUNTRY: _render_country,
+    Kind.SITE: _render_site,
+    Kind.CONTACT: _render_contact,
+    Kind.CONTACTS: _render_contacts,
+    Kind.CONTACT_GROUP: _render_contacts,
+    Kind.DESIGN: _render_design,
+    Kind.ARMS: _render_arms,
+    Kind.ARM_GROUP: _render_arms,
+    Kind.ARM: _render_arms,
+    Kind.INTERVENTION_GROUP: _render_arms,
+    Kind.INTERVENTION: _render_arms,
+    Kind.REFERENCES: _render_references,
+    Kind.REFERENCE: _render_references,
+    Kind.EXTRA: _render_extra,
+    Kind.SOURCE: _render_source,
+    Kind.WARNINGS: _render_source,
     Kind.WARNING: _render_source,
 }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from viewer.core import normalize as n
@@ -22,10 +21,7 @@ def detect(doc: Document) -> bool:
 
 
 def parse(doc: Document) -> list[Study]:
-    try:
-        data = json.loads(doc.text)
-    except json.JSONDecodeError as exc:
-        raise doc.fail(f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+    data = doc.json()
     if isinstance(data, dict) and isinstance(data.get("studies"), list):
         records = data["studies"]
     elif isinstance(data, list):

@@ -28,12 +28,22 @@ def parse(doc: Document) -> list[Study]:
     text = doc.text.lstrip("\ufeff \t\r\n")
     first = text.split("\n", 1)[0].rstrip()
     if not (first.startswith('{"id":') and first.endswith("}")):
-        return [_validate(doc, text, 1)]  # one study, pretty-printed
+        return _with_decoding_warnings(doc, [_validate(doc, text, 1)])  # one study, pretty-printed
     studies: list[Study] = []
     for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
             studies.append(_validate(doc, line, number))
-    return studies
+    return _with_decoding_warnings(doc, studies)
+
+
+def _with_decoding_warnings(doc: Document, studies: list[Study]) -> list[Study]:
+    """An export re-saved in another encoding loads with that noted; an untouched one loads identical."""
+    if not doc.warnings:
+        return studies
+    return [
+        s.model_copy(update={"source": s.source.model_copy(update={"warnings": (*s.source.warnings, *doc.warnings)})})
+        for s in studies
+    ]
 
 
 def _validate(doc: Document, text: str, line: int) -> Study:

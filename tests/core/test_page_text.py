@@ -68,3 +68,34 @@ def test_addresses() -> None:
         "city": "Seoul", "state": None, "zip": "03080", "country": "Korea, Republic of"}  # fmt: skip
     assert parse_address("Karolinska University Hospital") is None
     assert parse_address("United States, California") is None
+
+
+def test_classic_ctgov_layout_with_sites_contacts_outcomes() -> None:
+    """A classic page as a browser copies it (table cells as tabs), written for this test from that layout."""
+    [study] = read_file(DATA / "pages" / "ctgov_classic_full.txt")
+    s = study.summary
+    assert study.id == "NCT01234567" and study.secondary_ids == ("ACME-001",)
+    assert (s.overall_status, s.phases, s.sponsor, s.collaborators) == (
+        "RECRUITING", ("PHASE2",), "Acme Pharma", ("University of Somewhere",))  # fmt: skip
+    assert [(i.type, i.name) for i in s.interventions] == [("DRUG", "Drug X"), ("DRUG", "Placebo")]
+    assert (s.enrollment, s.enrollment_type) == (120, "ESTIMATED")
+    assert (s.start_date, s.primary_completion_date, s.completion_date) == ("2015-02", "2017-12", "2018-03")
+    assert study.eligibility.minimum_age_years == 18 and study.eligibility.maximum_age_years is None
+    assert len(study.eligibility.inclusion) == 2 and len(study.eligibility.exclusion) == 1
+    stanford, berlin = study.sites
+    assert (stanford.status, stanford.state, berlin.country, berlin.status) == (
+        "RECRUITING", "California", "Germany", "NOT_YET_RECRUITING")  # fmt: skip
+    assert [(c.name, c.role, c.phone, c.email) for c in stanford.contacts] == [
+        ("John Doe", "CONTACT", "650-555-0100", "jdoe@example.org"),
+        ("Mary Major, MD", "PRINCIPAL_INVESTIGATOR", None, None),
+    ]
+    [central] = study.contacts
+    assert (central.name, central.email) == ("Jane Roe, MD", "jane.roe@example.org")
+    [official] = study.officials
+    assert (official.name, official.role, official.affiliation) == ("Sam Smith", "STUDY_DIRECTOR", "Acme Pharma")
+    [primary] = study.outcomes.primary
+    assert (primary.measure, primary.time_frame) == ("Change in FEV1", "12 weeks")
+    assert primary.description == "Forced expiratory volume in one second."
+    assert (study.design.allocation, study.design.masking, study.design.who_masked) == (
+        "RANDOMIZED", "DOUBLE", ("PARTICIPANT", "INVESTIGATOR"))  # fmt: skip
+    assert study.source.warnings == ()

@@ -112,7 +112,12 @@ class _Page:
         start, end = self.block(heading, stops)
         if start < 0:
             return []
-        return [s for s in self.stripped[start + 1 : end] if s and not s.startswith("Layout table")]
+        # Raw lines (only trimmed): table cells copied from a browser are separated by tabs or runs of spaces.
+        return [
+            raw.strip()
+            for raw, s in zip(self.lines[start + 1 : end], self.stripped[start + 1 : end], strict=True)
+            if s and not s.startswith("Layout table")
+        ]
 
     def fields(self, doc: Document) -> dict[str, Any]:
         info = self.info
@@ -124,7 +129,12 @@ class _Page:
             if not match:
                 raise doc.fail("ClinicalTrials.gov page text without an NCT number")
             nct = match.group(0)
-        mesh = self.list_block("Layout table for MeSH terms", stops=("Keywords provided by", "Layout table", "Go to"))
+        mesh = [
+            n.clean(m) or m
+            for m in self.list_block(
+                "Layout table for MeSH terms", stops=("Keywords provided by", "Layout table", "Go to")
+            )
+        ]
         keywords = self._keywords()
         conditions, interventions, phase_text = self._condition_table(mesh)
         status_raw = re.split(r"\s+Verified\b|\s+\(", info.get("Recruitment Status", ""))[0] or None
@@ -134,9 +144,12 @@ class _Page:
         enrollment = next((info[k] for k in info if k.endswith("Enrollment")), None)
         enrollment_type = next((k.split()[0].upper() for k in info if k.endswith("Enrollment")), None)
         masking, who_masked = n.masking(info.get("Masking"))
-        sponsors = self.list_block(
-            "Sponsors and Collaborators", stops=("Investigators", "Layout table", "More Information")
-        )
+        sponsors = [
+            n.clean(s) or s
+            for s in self.list_block(
+                "Sponsors and Collaborators", stops=("Investigators", "Layout table", "More Information")
+            )
+        ]
         sponsor = info.get("Sponsor") or (sponsors[0] if sponsors else None)
         collaborators = [c for c in sponsors[1:] if c != sponsor] if sponsors else []
         if "Collaborators" in info or "Collaborator" in info:
@@ -323,7 +336,7 @@ class _Page:
                 r"^(Contact|Principal Investigator|Sub-Investigator|Study Chair|Study Director):\s*(.*)$", row
             )
             if address and pending is not None:
-                facility, status = _facility_status(pending)
+                facility, status = _facility_status(n.clean(pending) or pending)
                 sites.append({"facility": facility, "status": n.code(status), **address, "contacts": []})
                 pending = None
             elif contact and sites:

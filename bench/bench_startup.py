@@ -8,6 +8,12 @@ event filter is put on the top-level window just before it is shown; at the wind
 schedules a zero-delay timer, which fires once that paint pass is over, reports the wall clock and quits. Both
 children are measured identically, so the ratio compares like with like; runs alternate so drift affects both
 equally. Aim: the viewer at most 1.5x the bare window.
+
+The warm-up run also leaves the viewer's bytecode behind, as an installed app has it, unless
+PYTHONDONTWRITEBYTECODE is set: then every run compiles the viewer's modules (about 20 ms here) and the
+report says so. To measure with the bytecode an installed app has, give the runs a cache of their own:
+
+    env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX=/tmp/bench-pyc python bench/bench_startup.py
 """
 
 from __future__ import annotations
@@ -89,6 +95,8 @@ def main() -> int:
             viewer.append(_once(VIEWER, env))
     b, v = statistics.median(bare), statistics.median(viewer)
     print(f"platform: {env['QT_QPA_PLATFORM']}, runs: {args.runs}")
+    if env.get("PYTHONDONTWRITEBYTECODE"):
+        print("bytecode: not cached (PYTHONDONTWRITEBYTECODE is set): each run compiles the viewer's modules")
     print(f"bare QMainWindow : median {b:7.1f} ms  (min {min(bare):.1f}, max {max(bare):.1f})")
     print(f"trialviewer      : median {v:7.1f} ms  (min {min(viewer):.1f}, max {max(viewer):.1f})")
     print(f"ratio            : {v / b:.2f}x  (aim: at most {TARGET}x)")

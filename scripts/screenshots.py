@@ -48,7 +48,9 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    app = QApplication(sys.argv[:1])
+    from viewer.ui.app import STYLE_ARGS
+
+    app = QApplication([*sys.argv[:1], *STYLE_ARGS])
     from viewer.ui.appearance import Appearance
     from viewer.ui.main_window import MainWindow
     from viewer.ui.resources import app_icon

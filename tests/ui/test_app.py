@@ -30,6 +30,11 @@ window.show()
 app.exec()
 heavy = sorted(m for m in ("pydantic", "markdown", "viewer.core.model", "viewer.core.loader") if m in sys.modules)
 print("heavy:", ",".join(heavy))
+# Not needed to paint, so not built before it: the outline, the problems dock, loading, export, dialogs.
+deferred = ("viewer.core.outline", "viewer.ui.error_panel", "viewer.ui.study_loader", "viewer.ui.tasks",
+            "viewer.ui.exporter", "PySide6.QtPrintSupport")
+print("deferred:", ",".join(sorted(m for m in deferred if m in sys.modules)))
+print("problems dock:", window._problems is not None)
 """
 
 
@@ -55,7 +60,14 @@ def test_smoke_test_fails_on_a_bad_file(tmp_path: Path) -> None:
 def test_window_paints_before_anything_is_parsed(tmp_path: Path) -> None:
     run = _run("-c", FIRST_PAINT_PROBE, str(tmp_path / "s.ini"))
     assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == "heavy:"
+    assert [line.strip() for line in run.stdout.splitlines()] == ["heavy:", "deferred:", "problems dock: False"]
+
+
+def test_the_viewer_draws_with_fusion_whatever_the_platform_default() -> None:
+    code = "from viewer.ui.app import _application; print(_application().style().name())"
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**ENV, "QT_STYLE_OVERRIDE": "Windows"},
+                         capture_output=True, text=True, timeout=60, check=False)
+    assert run.stdout.strip().lower() == "fusion", run.stdout + run.stderr
 
 
 def test_appearance_follows_the_chosen_scheme(qtbot: QtBot, qapp: QApplication) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtGui import QGuiApplication, QTextCursor
 from pytestqt.qtbot import QtBot
 
@@ -70,8 +72,40 @@ def test_breadcrumb_is_plain_text(qtbot: QtBot) -> None:
     pane = DetailPane()
     qtbot.addWidget(pane)
     pane.show_node(None, "<b>not bold</b>")
-    assert pane.breadcrumb.text() == "<b>not bold</b>"
+    assert pane.breadcrumb.text() == "<b>not bold</b>" == pane.breadcrumb.trail
     assert pane.breadcrumb.textFormat().name == "PlainText"
+    assert pane.breadcrumb.toolTip() == "<p>&lt;b&gt;not bold&lt;/b&gt;</p>"  # the tool tip shows it literally too
+
+
+LONG_TRAIL = ("NCT01165008 › Eligibility › Inclusion (3) › Men and women aged 18 to 80 years with diagnosis of"
+              " PM, DM or IBM based on Peter and Bohan's and Griggs' criteria <i>and</i> & more")
+
+
+def test_a_long_breadcrumb_is_elided_to_fit_with_the_whole_trail_in_its_tool_tip(qtbot: QtBot) -> None:
+    pane = DetailPane()
+    qtbot.addWidget(pane)
+    pane.resize(360, 300)
+    pane.show()
+    qtbot.waitExposed(pane)
+    crumb = pane.breadcrumb
+    pane.show_node(None, LONG_TRAIL)
+    shown = crumb.text()
+    assert shown != LONG_TRAIL and shown.endswith("…") and LONG_TRAIL.startswith(shown[:-1])
+    assert shown.startswith("NCT01165008 › Eligibility")
+    assert crumb.fontMetrics().horizontalAdvance(shown) <= crumb.contentsRect().width()
+    assert crumb.trail == LONG_TRAIL and crumb.accessibleName() == LONG_TRAIL
+    assert crumb.toolTip() == f"<p>{html.escape(LONG_TRAIL)}</p>"
+    assert pane.width() <= 360  # the trail never widens the pane
+
+    pane.resize(2400, 300)  # room for all of it: shown whole again
+    qtbot.waitUntil(lambda: crumb.text() == LONG_TRAIL)
+    pane.resize(360, 300)
+    qtbot.waitUntil(lambda: crumb.text().endswith("…"))
+
+    pane.show_node(None, "NCT1 › Summary")  # a short trail is never elided
+    assert crumb.text() == "NCT1 › Summary" and crumb.toolTip() == "<p>NCT1 › Summary</p>"
+    pane.show_node(None, "")
+    assert crumb.text() == "" and crumb.toolTip() == ""
 
 
 def test_zoom_enlarges_the_text(qtbot: QtBot) -> None:

@@ -63,7 +63,7 @@ def test_open_both_seeds_and_walk_every_node(qtbot: QtBot, window: MainWindow) -
             assert window.detail.node is node
             text = " ".join(window.detail.plain_text().split())
             assert text.startswith(node.title), (node.key, text[:80])
-            assert window.detail.breadcrumb.text().endswith(node.title)
+            _check_breadcrumb(window, node.title)
             if node.kind is Kind.CRITERION:
                 assert " ".join(node.ref.text.split()) in text  # type: ignore[attr-defined]
         for key, snippets in EXPECTED[study.id].items():
@@ -74,6 +74,15 @@ def test_open_both_seeds_and_walk_every_node(qtbot: QtBot, window: MainWindow) -
         assert window.detail.browser.blocked == []
 
 
+def _check_breadcrumb(window: MainWindow, title: str) -> None:
+    """The trail ends at the node; what shows is all of it, or its start elided with "…", and it fits."""
+    crumb = window.detail.breadcrumb
+    shown = crumb.text()
+    assert crumb.trail.endswith(title)
+    assert shown == crumb.trail or (shown.endswith("…") and crumb.trail.startswith(shown[:-1])), shown
+    assert crumb.fontMetrics().horizontalAdvance(shown) <= crumb.contentsRect().width()
+
+
 def test_bad_files_are_listed_and_the_rest_still_opens(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     bad = tmp_path / "broken.json"
     bad.write_text('{"protocolSection": ', encoding="utf-8")
@@ -82,6 +91,35 @@ def test_bad_files_are_listed_and_the_rest_still_opens(qtbot: QtBot, window: Mai
     assert [Path(f).name for f, _ in window.problems.failures()] == ["broken.json", "gone.xml"]
     assert not window.problems.isHidden()
     assert window.problems.windowTitle() == "Problems (2)"
+
+
+def test_problems_panel_is_built_on_demand_and_keeps_its_dock(qtbot: QtBot, tmp_path: Path) -> None:
+    settings = Settings(str(tmp_path / "s.ini"))
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window._problems is None  # nothing of it before it is wanted
+    toggle = window.actions_.problems
+    assert toggle in window.menuBar().actions()[2].menu().actions() and not toggle.shortcut().isEmpty()
+    toggle.trigger()
+    panel = window.problems
+    assert panel.isVisible() and toggle.isChecked()
+    assert window.dockWidgetArea(panel) == Qt.DockWidgetArea.BottomDockWidgetArea
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, panel)  # the user moves it
+    window.close()
+
+    again = MainWindow(Settings(str(tmp_path / "s.ini")))
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    panel = again.problems
+    assert again.dockWidgetArea(panel) == Qt.DockWidgetArea.RightDockWidgetArea  # where it was left
+    assert panel.isHidden() and not again.actions_.problems.isChecked()  # each session starts without it
+    again.actions_.problems.trigger()
+    assert panel.isVisible() and again.actions_.problems.isChecked()
+    panel.close()
+    assert not again.actions_.problems.isChecked()
 
 
 def test_drop_files_and_folders(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from viewer.core.model import Study
+from viewer.core.model import Criterion, Eligibility, Source, Study
 from viewer.core.outline import Kind
 from viewer.ui.protocol_tree import ProtocolTree
 
@@ -58,3 +58,20 @@ def test_copy_row_text(qtbot: QtBot, seed_studies: list[Study]) -> None:
     tree.select_key(("eligibility", "sex"))
     tree.copy_action.trigger()
     assert QGuiApplication.clipboard().text() == "Sex: All"
+
+
+def test_a_section_the_next_study_lacks_falls_back_to_its_nearest_parent(
+        qtbot: QtBot, seed_studies: list[Study]) -> None:
+    tree = ProtocolTree()
+    qtbot.addWidget(tree)
+    tree.show_study(seed_studies[0])
+    assert tree.select_key(("eligibility", "exclusion"))
+    only_inclusion = Study(id="NCT2", registry="Test", source=Source(file="f", format="t", sha256="0" * 64),
+                           eligibility=Eligibility(inclusion=(Criterion(text="Adults"),)))
+    with qtbot.waitSignal(tree.node_selected) as blocker:
+        tree.show_study(only_inclusion)
+    assert blocker.args[0].key == ("eligibility",)  # no "Exclusion (0)" row: its parent is selected instead
+    assert tree.trail() == "NCT2 › Eligibility"
+    with qtbot.waitSignal(tree.node_selected) as blocker:
+        tree.show_study(seed_studies[0])
+    assert blocker.args[0].key == ("eligibility",)

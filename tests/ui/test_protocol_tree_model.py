@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QGuiApplication, QPalette
 from pytestqt.modeltest import ModelTester
 
-from viewer.core.model import Study
+from viewer.core.model import Source, Study
 from viewer.core.outline import Node, outline
 from viewer.ui.protocol_tree_model import KEY_ROLE, NODE_ROLE, ProtocolTreeModel
 
@@ -63,3 +64,22 @@ def test_notes_tool_tips_and_section_fonts(sample_study: Study) -> None:
     assert model.index(0, 0).data(Qt.ItemDataRole.FontRole).bold()
     assert outcome.data(Qt.ItemDataRole.FontRole) is None
     assert model.index(0, 0).data(Qt.ItemDataRole.DecorationRole) is not None
+
+
+def test_empty_sections_stay_muted_and_empty_groups_are_absent(qtmodeltester: ModelTester) -> None:
+    study = Study(id="NCT9", registry="Test", source=Source(file="f", format="t", sha256="0" * 64))
+    model = ProtocolTreeModel()
+    model.set_root(outline(study))
+    qtmodeltester.check(model)
+    assert _rows(model) == ["Summary", "Eligibility", "Outcomes  ·  none stated", "Sites  ·  none stated", "Design",
+                            "Arms and interventions  ·  none stated", "Contacts  ·  none stated",
+                            "References  ·  none stated", "Other details  ·  none stated", "Source"]
+    assert not any("(0)" in row for row in _rows(model))
+    muted = QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+    for row in range(model.rowCount()):
+        index = model.index(row, 0)
+        node = index.data(NODE_ROLE)
+        assert index.data(Qt.ItemDataRole.ForegroundRole) == (muted if node.empty else None), node.label
+        assert index.data(Qt.ItemDataRole.FontRole).bold()  # still a section heading
+    assert model.rowCount(model.index(2, 0)) == 0 and not model.hasChildren(model.index(2, 0))
+    assert _rows(model, model.index(1, 0)) == ["Age: Not stated", "Sex: Not stated", "Healthy volunteers: Not stated"]

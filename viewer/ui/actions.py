@@ -47,6 +47,8 @@ class WindowActions(QObject):
         self.go_library = a("Go to &Library", None, "Alt+1", "Move the keyboard focus to the library")
         self.go_tree = a("Go to &Protocol", None, "Alt+2", "Move the keyboard focus to the protocol tree")
         self.go_detail = a("Go to &Details", None, "Alt+3", "Move the keyboard focus to the details")
+        self.problems = a("&Problems Panel", None, "Ctrl+Shift+M", "Show or hide the files that could not be opened")
+        self.problems.setCheckable(True)
         self.about = a("&About Trial Protocol Viewer", None, None, "Version and licence")
         self.about.setMenuRole(QAction.MenuRole.AboutRole)
         self.schemes = QActionGroup(self)
@@ -84,7 +86,7 @@ class WindowActions(QObject):
         for action, name in self._icons.items():
             action.setIcon(icon(name))
 
-    def build_menus(self, bar: QMenuBar, recent: QMenu, problems: QAction) -> None:
+    def build_menus(self, bar: QMenuBar, recent: QMenu) -> None:
         file = bar.addMenu("&File")
         file.addActions([self.open, self.open_folder])
         file.addMenu(recent)
@@ -108,9 +110,7 @@ class WindowActions(QObject):
         appearance = view.addMenu("&Appearance")
         appearance.addActions(self.schemes.actions())
         view.addSeparator()
-        problems.setText("&Problems Panel")
-        problems.setShortcut(QKeySequence("Ctrl+Shift+M"))
-        view.addAction(problems)
+        view.addAction(self.problems)
         view.addSeparator()
         view.addActions([self.go_library, self.go_tree, self.go_detail])
 

@@ -36,8 +36,8 @@ class Appearance(QObject):
     def apply(self) -> None:
         dark = self._preference == "dark" or (self._preference == "system" and self.system_is_dark())
         self.dark = dark
-        if self._app.style().name().lower() != "fusion":
-            self._app.setStyle("Fusion")  # one look on every platform, drawn from our palettes
+        # Fusion is chosen where the application is made (app.py): style() here would build the QStyle
+        # wrapper, hundreds of enum members, before the first paint.
         self._app.setPalette(palette_for(dark))
         self._app.setStyleSheet(app_style_sheet())
         self.scheme_changed.emit(dark)

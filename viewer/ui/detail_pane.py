@@ -12,6 +12,7 @@ from viewer.ui.resources import document_css, icon, is_dark
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QResizeEvent
 
     from viewer.core.outline import Node
 
@@ -40,6 +41,45 @@ class _SafeBrowser(QTextBrowser):
         return None
 
 
+class _Breadcrumb(QLabel):
+    """Where the shown node sits, on one line: elided with "…" to fit, the whole trail in the tool tip."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._trail = ""
+        self.setObjectName("breadcrumb")
+        self.setTextFormat(Qt.TextFormat.PlainText)  # record text: never as rich text
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setMinimumWidth(10)  # a long trail must not widen the pane; it is elided instead
+
+    @property
+    def trail(self) -> str:
+        """The whole trail, however much of it fits."""
+        return self._trail
+
+    def set_trail(self, trail: str) -> None:
+        self._trail = trail
+        self.setAccessibleName(trail)
+        tip = ""
+        if trail:
+            import html
+
+            tip = f"<p>{html.escape(trail)}</p>"  # escaped rich text: a tool tip would render markup in a record
+        self.setToolTip(tip)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        if not self.isVisible():  # no real width yet; the resize that comes with showing elides
+            self.setText(self._trail)
+            return
+        width = self.contentsRect().width()
+        self.setText(self.fontMetrics().elidedText(self._trail, Qt.TextElideMode.ElideRight, width))
+
+
 class DetailPane(QWidget):
     """Shows one node as HTML (rendered from escaped Markdown); text is selectable and copyable."""
 
@@ -48,11 +88,7 @@ class DetailPane(QWidget):
         self._node: Node | None = None
         self._factor = 1.0
         self._base_font = QFont(self.font())
-        self.breadcrumb = QLabel("", self)
-        self.breadcrumb.setObjectName("breadcrumb")
-        self.breadcrumb.setTextFormat(Qt.TextFormat.PlainText)  # record text: never as rich text
-        self.breadcrumb.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.breadcrumb.setMinimumWidth(10)
+        self.breadcrumb = _Breadcrumb(self)
         self.copy_button = QToolButton(self)
         self.copy_button.setIcon(icon("copy"))
         self.copy_button.setText("Copy")
@@ -82,16 +118,18 @@ class DetailPane(QWidget):
         return self._node
 
     def show_node(self, node: Node | None, trail: str = "") -> None:
-        self._node = node
-        self.breadcrumb.setText(trail)
-        self._render(keep_scroll=False)
+        previous, self._node = self._node, node
+        self.breadcrumb.set_trail(trail)
+        if node is not None or previous is not None:  # the empty page is already showing otherwise
+            self._render(keep_scroll=False)
 
     def plain_text(self) -> str:
         return self.browser.toPlainText()
 
     def set_zoom(self, factor: float) -> None:
-        self._factor = factor
-        self._render()
+        if factor != self._factor:
+            self._factor = factor
+            self._render()
 
     @Slot()
     def copy_text(self) -> None:
@@ -118,6 +156,9 @@ class DetailPane(QWidget):
         document.setDefaultFont(font)
         document.setDefaultStyleSheet(document_css(is_dark(self.palette())))
         document.setDocumentMargin(12)
+        if self._node is None:  # the empty page: nothing to keep scrolled (and no scroll bar wrapped before paint)
+            self.browser.setHtml(body)
+            return
         scroll = self.browser.verticalScrollBar().value() if keep_scroll else 0
         self.browser.setHtml(body)
         self.browser.verticalScrollBar().setValue(scroll)

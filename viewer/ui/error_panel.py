@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMainWindow,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -56,6 +57,16 @@ class ErrorPanel(QDockWidget):
         layout.addWidget(self.list)
         self.setWidget(body)
         self._update()
+
+    @classmethod
+    def docked(cls, window: QMainWindow, toggle: QAction) -> ErrorPanel:
+        """A hidden panel docked where the user last left it (bottom at first); `toggle` follows its visibility."""
+        panel = cls(window)
+        if not window.restoreDockWidget(panel):
+            window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, panel)
+        panel.hide()  # until problems arrive or the user asks for it
+        panel.toggleViewAction().toggled.connect(toggle.setChecked)
+        return panel
 
     def count(self) -> int:
         return self.list.topLevelItemCount()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
@@ -11,7 +12,6 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QToolBar
 from viewer.ui.actions import WindowActions
 from viewer.ui.detail_pane import DetailPane
 from viewer.ui.dialogs import ask_files, ask_folder, show_about
-from viewer.ui.error_panel import ErrorPanel
 from viewer.ui.library_model import LibraryModel
 from viewer.ui.library_pane import LibraryPane
 from viewer.ui.protocol_tree import ProtocolTree
@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # annotations only; importing Qt classes builds their enums, 
     from viewer.core.model import Study
     from viewer.core.outline import Node
     from viewer.ui.appearance import Appearance
+    from viewer.ui.error_panel import ErrorPanel
     from viewer.ui.exporter import StudyExporter
     from viewer.ui.load_progress import LoadProgress
     from viewer.ui.settings import Settings
@@ -70,9 +71,7 @@ class MainWindow(QMainWindow):
         self.splitter.setContentsMargins(6, 4, 6, 2)
         self.setCentralWidget(self.splitter)
 
-        self.problems = ErrorPanel(self)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems)
-        self.problems.hide()
+        self._problems: ErrorPanel | None = None
         self.counts = QLabel("", self)
         self.statusBar().addPermanentWidget(self.counts)
         self._exporter: StudyExporter | None = None
@@ -80,17 +79,16 @@ class MainWindow(QMainWindow):
         self.actions_ = WindowActions(self)
         self.recent = RecentMenu(self)
         self.recent.set_paths(settings.recent_files)
-        self.actions_.build_menus(self.menuBar(), self.recent, self.problems.toggleViewAction())
+        self.actions_.build_menus(self.menuBar(), self.recent)
         toolbar = QToolBar("Main toolbar", self)
         self.actions_.build_toolbar(toolbar)
         self.addToolBar(toolbar)
         self.addAction(self.actions_.cancel_load)
 
         self._wire()
-        self.setTabOrder(self.library.filter_edit, self.library.view)
-        self.setTabOrder(self.library.view, self.tree.view)
-        self.setTabOrder(self.tree.view, self.detail.browser)
-        self.setTabOrder(self.detail.browser, self.detail.copy_button)
+        tab_chain = (self.library.filter_edit, self.library.view, self.tree.view, self.detail.browser)
+        for first, second in pairwise((*tab_chain, self.detail.copy_button)):
+            self.setTabOrder(first, second)
         self._restore_layout()
         self._apply_zoom()
         self._on_study_selected(None)
@@ -112,6 +110,7 @@ class MainWindow(QMainWindow):
         a.go_tree.triggered.connect(self.tree.setFocus)
         a.go_detail.triggered.connect(self.detail.setFocus)
         a.about.triggered.connect(lambda: show_about(self))
+        a.problems.triggered.connect(lambda visible: self.problems.setVisible(visible))
         a.sorts.triggered.connect(lambda action: self.library.sort_by(int(action.data())))
         if self.appearance is not None:
             a.scheme[self.appearance.preference].setChecked(True)
@@ -189,10 +188,20 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
 
     # Reacting -----------------------------------------------------------------------------------
+    @property
+    def problems(self) -> ErrorPanel:
+        """The problems dock, built on first use: it starts hidden, so nothing of it is needed to paint."""
+        if self._problems is None:
+            from viewer.ui.error_panel import ErrorPanel
+
+            self._problems = ErrorPanel.docked(self, self.actions_.problems)
+        return self._problems
+
     @Slot(object)
     def _on_batch(self, batch: LoadBatch) -> None:
         self.library_model.add_studies(batch.studies)
-        self.problems.add_failures(batch.failures)
+        if batch.failures:
+            self.problems.add_failures(batch.failures)
 
     @Slot(object)
     def _on_study_selected(self, study: Study | None) -> None:
@@ -283,9 +292,8 @@ class MainWindow(QMainWindow):
             self.actions_.refresh_icons()
 
     def _restore_layout(self) -> None:
-        if self.settings.geometry is not None:
-            self.restoreGeometry(self.settings.geometry)
-        else:
+        geometry = self.settings.geometry
+        if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1380, 860)
         if self.settings.window_state is not None:
             self.restoreState(self.settings.window_state)

@@ -67,12 +67,14 @@ class ProtocolTree(QWidget):
 
     def show_study(self, study: Study | None) -> None:
         """Show a study's tree (None clears it), restoring the previous selection where it exists."""
-        from viewer.core.outline import outline  # first use comes after the window is painted
+        root: Node | None = None
+        if study is not None:
+            from viewer.core.outline import outline  # with the first study, after the window is painted
 
+            root = outline(study)
         self._restoring = True
         try:
-            self.model.set_root(outline(study) if study is not None else None)
-            root = self.model.root
+            self.model.set_root(root)
             if root is not None:
                 for node in root.walk():
                     if node.key in self._expanded and node.children:
@@ -82,11 +84,17 @@ class ProtocolTree(QWidget):
         if root is None:
             self.node_selected.emit(None)
             return
-        index = self.model.index_for_key(self._selected_key)
-        if not index.isValid():
-            index = self.model.index(0, 0)
+        index = self._nearest_index(self._selected_key)
         self.view.setCurrentIndex(index)
         self.view.scrollTo(index)
+
+    def _nearest_index(self, key: Key) -> QModelIndex:
+        """The row for `key`, else for the nearest enclosing key this study has, else the first row."""
+        for end in range(len(key), 0, -1):
+            index = self.model.index_for_key(key[:end])
+            if index.isValid():
+                return index
+        return self.model.index(0, 0)
 
     def current_node(self) -> Node | None:
         return self.model.node(self.view.currentIndex())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
 from viewer.ui.resources import icon
 
@@ -112,6 +112,8 @@ class ProtocolTreeModel(QAbstractItemModel):
             return node.title + (f", {node.note}" if node.note else "")
         if role == Qt.ItemDataRole.FontRole and self._parent.get(id(node)) is None:
             return self._bold
+        if role == Qt.ItemDataRole.ForegroundRole and node.empty:  # "none stated": muted, from the palette
+            return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
         if role == Qt.ItemDataRole.DecorationRole and node.kind in SECTION_ICONS:
             return icon(SECTION_ICONS[node.kind])
         return None

@@ -55,3 +55,18 @@ def test_lowercase_continuation_of_eligibility_is_not_a_heading() -> None:
         "within 4 weeks"
     ]
     assert exclusion == ()
+
+
+def test_nesting_deeper_than_any_record_is_capped_without_losing_text() -> None:
+    text = "Inclusion Criteria:\n" + "".join("  " * i + f"* level {i}\n" for i in range(300))
+    inclusion, _ = split_criteria(text)
+    depth, node, seen = 0, inclusion[0], []
+    while True:
+        seen.append(node.text)
+        if not node.children:
+            break
+        depth += 1
+        seen.extend(c.text for c in node.children[:-1])
+        node = node.children[-1]
+    assert depth < 20
+    assert sorted(seen, key=lambda t: int(t.split()[1])) == [f"level {i}" for i in range(300)]

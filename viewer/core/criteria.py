@@ -13,13 +13,20 @@ from dataclasses import dataclass, field
 
 from viewer.core.model import Criterion
 
+# A heading: up to three words before the keyword ("Key", "Transplant", "Non-"), the keyword, then
+# optionally "criteria", a short qualifier ("for Part A") and a colon with text after it.
 _HEADER = re.compile(
-    r"^(?P<head>(?:key|main|major|principal|general|additional|specific|study|other)?\s*"
-    r"(?P<kind>inclusion|exclusion|eligibility)(?:\s+and\s+(?:inclusion|exclusion))?"
-    r"(?:\s+criteri(?:a|on|um)|s?(?=\s*[:\-–]?\s*$)))"
-    r"(?P<qual>[^:\n]{0,80}?)\s*(?::|\s[-–]\s|[-–]$|$)\s*(?P<after>.*)$",
+    r"^(?P<prefix>(?:[\w()/&-]+\s+){0,3}?)"
+    r"(?:criteria\s+(?:for\s+)?(?P<kind2>inclusion|exclusion|eligibility)|"
+    r"(?P<non>non[-\s]?)?(?P<kind>inclusion|exclusion|eligibility)s?"
+    r"(?:\s+and\s+(?:inclusion|exclusion))?(?P<criteria>\s+criteri(?:a|on|um))?)"
+    r"(?P<qual>[^:]{0,60}?)\s*(?P<sep>:|\s[-–]\s|$)\s*(?P<after>.*)$",
     re.IGNORECASE,
 )
+_PLAIN_PREFIXES = {"", "key", "main", "major", "principal", "general", "additional", "specific", "study", "other"}
+_EMPHASIS = re.compile(r"^[*_]{1,3}|[*_]{1,3}(?=:?\s*$)|(?<=:)[*_]{1,3}")
+_MAX_DEPTH = 12
+_INLINE_NUMBER = re.compile(r"(?<=[.;,])\s+(\d{1,2})[.)]\s+(?=[A-Z(])")
 _BULLET = re.compile(
     r"^(?P<m>[-–—+](?![\d.])|[*•·‣◦▪●○■□➢►✓]|o(?=\s)|\d{1,3}[.)](?!\d)|\(\d{1,3}\)|\(?[a-z][.)](?=\s)"
     r"|\(?(?:ii|iii|iv|vi|vii|viii|ix|xi|xii)[.)](?=\s))\s*(?P<text>\S.*)$",
@@ -79,6 +86,9 @@ class _Section:
     def add(self, node: _Node) -> None:
         while self.stack and not self._can_parent(self.stack[-1], node):
             self.stack.pop()
+        if len(self.stack) >= _MAX_DEPTH:
+            # Deeper than any real record nests: keep the text, as a sibling at the deepest level.
+            del self.stack[_MAX_DEPTH - 1 :]
         (self.stack[-1].children if self.stack else self.roots).append(node)
         self.stack.append(node)
 
@@ -96,7 +106,15 @@ class _Section:
         roots = self.roots
         if not self.saw_bullets and len(roots) == 1 and not roots[0].children:
             return tuple(Criterion.model_construct(text=t, children=()) for t in split_prose(roots[0].text))
-        return tuple(_inline_split(n.freeze()) for n in roots)
+        out: list[Criterion] = []
+        for node in roots:
+            item = _inline_split(node.freeze())
+            if not self.saw_bullets and not item.children and node.kind == "para":
+                # Prose paragraphs with no bullets anywhere: one item per sentence.
+                out.extend(Criterion.model_construct(text=t, children=()) for t in _sentences(item.text))
+            else:
+                out.extend(_split_inline_numbers(item))
+        return tuple(out)
 
 
 def split_criteria(text: str | None) -> tuple[tuple[Criterion, ...], tuple[Criterion, ...]]:
@@ -116,16 +134,14 @@ def split_criteria(text: str | None) -> tuple[tuple[Criterion, ...], tuple[Crite
             previous_blank = True
             continue
         indent = len(raw) - len(raw.lstrip())
-        header = _HEADER.match(content) if _may_be_header(previous_line, content, previous_blank) else None
-        if header:
-            kind = header.group("kind").lower()
+        heading = _heading(content) if _may_be_header(previous_line, content, previous_blank) else None
+        if heading:
+            kind, label, after = heading
             if kind != "eligibility":
                 current = sections[kind]
                 current.stack.clear()
-            qualifier = header.group("qual").strip(" -–")
-            if qualifier:
-                current.add(_Node(header.group(0)[: header.end("qual")].strip() + ":", -1, "para", 0))
-            after = header.group("after").strip()
+            if label:
+                current.add(_Node(label, -1, "para", 0))
             if after:
                 _add_line(current, after, indent + 1, previous_blank=True)
             previous_blank = False
@@ -138,10 +154,41 @@ def split_criteria(text: str | None) -> tuple[tuple[Criterion, ...], tuple[Crite
     return sections["inclusion"].items(), sections["exclusion"].items()
 
 
+def _heading(content: str) -> tuple[str, str | None, str] | None:
+    """(section, label to keep or None, text after the colon) when `content` is a section heading.
+
+    Bullets and markdown emphasis around a heading are ignored ("-  INCLUSION CRITERIA:",
+    "**Exclusion Criteria:**"). A heading with words of its own ("Transplant Exclusion:",
+    "Inclusion Criteria for Part A:") is kept as a lead-in over the items that follow, and must end
+    in a colon: "Inclusion criterion 3 applies only to ..." is a sentence, not a heading.
+    """
+    bullet = _BULLET.match(content)
+    text = _EMPHASIS.sub("", bullet.group("text") if bullet else content).strip()
+    match = _HEADER.match(text) if text[:1].isupper() else None
+    if not match:
+        return None
+    kind = (match.group("kind") or match.group("kind2")).lower()
+    if match.group("non"):
+        kind = "exclusion" if kind == "inclusion" else kind
+    prefix = match.group("prefix").strip().lower()
+    qualifier = match.group("qual").strip(" -–")
+    after = match.group("after").strip()
+    colon = match.group("sep") == ":"
+    plain = prefix in _PLAIN_PREFIXES and not qualifier
+    if not plain and not (colon and not after and len(text) <= 80):
+        return None
+    if not colon and after:
+        return None
+    if plain and not colon and not (match.group("criteria") or match.group("kind2")) and after:
+        return None
+    if after and bullet:
+        return None
+    label = None if plain else text
+    return kind, label, after
+
+
 def _may_be_header(previous: str, content: str, previous_blank: bool) -> bool:
-    """Headings start with a capital and do not continue a hard-wrapped line."""
-    if not content[0].isupper():
-        return False
+    """Headings do not continue a hard-wrapped line (and start with a capital: see `_heading`)."""
     return previous_blank or len(previous.rstrip()) < 55 or previous.rstrip()[-1:] in ".:;"
 
 
@@ -194,6 +241,29 @@ def _inline_split(item: Criterion) -> Criterion:
     if not head:
         return item
     return root.freeze()
+
+
+def _split_inline_numbers(item: Criterion) -> list[Criterion]:
+    """'Age < 40. 2. No benefits. 3. Gap ...' run into one item: split at the continuing numbers."""
+    if item.children or not _INLINE_NUMBER.search(item.text):
+        return [item]
+    cuts: list[int] = []
+    expected: int | None = None
+    for match in _INLINE_NUMBER.finditer(item.text):
+        number = int(match.group(1))
+        if expected is None or number == expected:
+            cuts.append(match.start())
+            expected = number + 1
+    if len(cuts) < 1 or (expected is not None and expected - 1 < 2):
+        return [item]
+    pieces: list[str] = []
+    start = 0
+    for cut in cuts:
+        pieces.append(item.text[start:cut])
+        start = cut
+    pieces.append(item.text[start:])
+    texts = [re.sub(r"^\s*\d{1,2}[.)]\s+", "", p).strip() for p in pieces]
+    return [Criterion.model_construct(text=t, children=()) for t in texts if t]
 
 
 def _is_inline_marker(text: str, marker: str) -> bool:

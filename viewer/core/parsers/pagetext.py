@@ -13,9 +13,7 @@ INTERVENTION_TYPES = (
     "Dietary Supplement", "Combination Product", "Diagnostic Test", "Other",
 )  # fmt: skip
 _INTERVENTION = re.compile(r"\b(" + "|".join(re.escape(t) for t in INTERVENTION_TYPES) + r"): ")
-_PHASE_TAIL = re.compile(
-    r"\s*((?:(?:Early )?Phase \d|Phase [IV]+|Not Applicable|N/A)(?:\s*(?:/|,)?\s*(?:Phase \d|Phase [IV]+))*)\s*$"
-)
+_PHASE_AT_END = re.compile(r"(?:Early Phase \d|Phase \d|Phase [IV]{1,3}|Not Applicable|N/A)$")
 _TERMINAL = re.compile(
     r"(itis|sis|oma|omas|emia|aemia|pathy|pathies|ia|ias|ism|ease|eases|order|orders|drome|cer|cers|tion|tions|ure|"
     r"sion|ury|ies|es|ts|[A-Z]{2,})$"
@@ -38,11 +36,19 @@ _CONTINUING = {
 
 def split_intervention_line(text: str) -> tuple[str, list[tuple[str, str]], str]:
     """Split the flattened 'conditions, interventions, phase' table row into its three cells."""
-    phase = ""
-    match = _PHASE_TAIL.search(text)
-    if match:
-        phase = match.group(1)
-        text = text[: match.start()]
+    # Phases are read off the end one at a time, each looked for in the last few characters only:
+    # a single regex over the whole row can backtrack exponentially on hostile input.
+    found: list[str] = []
+    rest = text.rstrip()
+    while True:
+        tail = rest.rstrip(" \t/,")
+        match = _PHASE_AT_END.search(tail[-20:])
+        if not match:
+            break
+        found.insert(0, match.group(0))
+        rest = tail[: len(tail) - len(match.group(0))]
+    phase = " ".join(found)
+    text = rest
     pieces = _INTERVENTION.split(text)
     conditions = pieces[0].strip()
     interventions = [(kind, name.strip()) for kind, name in zip(pieces[1::2], pieces[2::2], strict=True)]

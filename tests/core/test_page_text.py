@@ -99,3 +99,20 @@ def test_classic_ctgov_layout_with_sites_contacts_outcomes() -> None:
     assert (study.design.allocation, study.design.masking, study.design.who_masked) == (
         "RANDOMIZED", "DOUBLE", ("PARTICIPANT", "INVESTIGATOR"))  # fmt: skip
     assert study.source.warnings == ()
+
+
+def test_classic_layout_criteria_come_from_the_eligibility_block_only() -> None:
+    text = (DATA / "pages" / "ctgov_classic_full.txt").read_text(encoding="utf-8")
+    text = text.replace("A study of drug X.", "A study of drug X. Inclusion Criteria are described below.")
+    text = text.replace(
+        "Criteria\n\nInclusion Criteria:",
+        "Criteria\n\nPatients of the parent study are eligible.\n\nInclusion Criteria:",
+    )
+    text = text.replace("Estimated Enrollment : \t120 participants", "Actual Enrollment : \t1,234 participants")
+    [study] = parse_bytes(text.encode(), "variant.txt")
+    criteria = study.eligibility.criteria_text or ""
+    assert criteria.startswith("Patients of the parent study are eligible.")
+    assert "Condition or disease" not in criteria and "Contacts" not in criteria
+    assert study.eligibility.inclusion[0].text == "Patients of the parent study are eligible."
+    assert (study.summary.enrollment, study.summary.enrollment_type) == (1234, "ACTUAL")
+    assert study.extra["Information provided by"] == "Acme Pharma"

@@ -47,6 +47,12 @@ _INFO_LABELS = (
 )  # fmt: skip
 
 
+_ELIGIBILITY_FACTS = (
+    "Layout table for eligibility information", "Ages Eligible for Study", "Sexes Eligible for Study",
+    "Genders Eligible for Study", "Gender Eligible for Study", "Accepts Healthy Volunteers", "Sampling Method",
+)  # fmt: skip
+
+
 def detect(doc: Document) -> bool:
     head = doc.head
     if head.startswith("<") or head.startswith("{"):
@@ -157,7 +163,8 @@ class _Page:
         title = self._brief_title(nct)
         other_ids = self._other_ids()
         extra = {
-            "Information provided by": self._after_line("Information provided by"),
+            "Information provided by": self._after_line("Information provided by (Responsible Party)")
+            or self._after_line("Information provided by"),
             "Responsible party": re.split(
                 r"\s*(?:ClinicalTrials\.gov )?Identifier:", info.get("Responsible Party", "")
             )[0]
@@ -188,7 +195,9 @@ class _Page:
                 "conditions": tuple(conditions),
                 "keywords": tuple(keywords),
                 "interventions": [{"type": n.code(kind), "name": name} for kind, name in interventions],
-                "enrollment": int(m.group(0)) if enrollment and (m := re.search(r"\d+", enrollment)) else None,
+                "enrollment": int(m.group(0))
+                if enrollment and (m := re.search(r"\d+", enrollment.replace(",", "")))
+                else None,
                 "enrollment_type": "ESTIMATED"
                 if enrollment_type in {"ESTIMATED", "ANTICIPATED"}
                 else enrollment_type
@@ -289,12 +298,21 @@ class _Page:
         return [re.sub(r"\s*\(.*\)\s*$", "", row).strip() for row in rows if row.strip()]
 
     def _criteria_text(self) -> str | None:
-        start = self.index("Inclusion Criteria")
-        if start < 0:
-            start = self.index("Criteria")
-            if start >= 0:
+        """The criteria as stated: from the eligibility block (not any line that mentions them) to its end."""
+        anchor = max(
+            (self.index(label) for label in _ELIGIBILITY_FACTS),
+            default=-1,
+        )
+        if anchor >= 0:
+            criteria_line = self.index("Criteria", anchor)
+            start = (
+                criteria_line + 1 if criteria_line >= 0 and self.stripped[criteria_line] == "Criteria" else anchor + 1
+            )
+            while start < len(self.stripped) and not self.stripped[start]:
                 start += 1
-        if start < 0:
+        else:
+            start = self.index("Inclusion Criteria")
+        if start < 0 or start >= len(self.stripped):
             return None
         end = start + 1
         while end < len(self.stripped) and not self.stripped[end].startswith(

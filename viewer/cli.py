@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import BinaryIO
 
 from viewer import __version__
@@ -69,8 +71,9 @@ def _export(paths: list[str], kind: str, output: str | None) -> int:
     except OSError as exc:
         print(f"error: {output}: cannot be written ({exc.strerror})", file=sys.stderr)
         return 1
+    skip = [Path(output)] if output and output != "-" else []
     try:
-        for result in load_paths(paths):
+        for result in load_paths(paths, skip):
             if result.error is not None:
                 failed += 1
                 print(f"error: {result.error}", file=sys.stderr)
@@ -79,6 +82,11 @@ def _export(paths: list[str], kind: str, output: str | None) -> int:
                 print(f"warning: {result.name}: {warning}", file=sys.stderr)
             sink.write(render(result.studies).encode("utf-8"))
             sink.flush()
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, and keep Python from complaining at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     finally:
         if sink is not sys.stdout.buffer:
             sink.close()

@@ -82,3 +82,25 @@ def test_console_entry_point_in_a_real_process() -> None:
     )  # fmt: skip
     assert run.returncode == 1
     assert "README.md" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_export_into_the_folder_being_read_does_not_read_itself(tmp_path: Path) -> None:
+    for seed in SEEDS.glob("*.txt"):
+        (tmp_path / seed.name).write_bytes(seed.read_bytes())
+    out = tmp_path / "all.jsonl"
+    for _ in range(2):  # the second run finds the first run's output in the folder
+        assert main(["export", str(tmp_path), "-o", str(out)]) == 0
+        assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_reader_closing_the_pipe_early_is_not_a_traceback() -> None:
+    with subprocess.Popen(
+        [sys.executable, "-m", "viewer", "export", str(CORPUS / "B_ctgov_legacy_xml")],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    ) as export:  # fmt: skip
+        assert export.stdout is not None and export.stderr is not None
+        export.stdout.read(100)
+        export.stdout.close()  # like `| head -c 100`
+        errors = export.stderr.read().decode()
+        export.wait(timeout=120)
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors

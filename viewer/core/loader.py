@@ -64,8 +64,18 @@ def read_file(path: str | os.PathLike[str]) -> list[Study]:
     return parse_bytes(data, name)
 
 
-def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
-    """Files named, and the files inside folders named (recursively, sorted, hidden ones skipped)."""
+def expand_paths(paths: Iterable[str | os.PathLike[str]], skip: Iterable[Path] = ()) -> Iterator[Path]:
+    """Files named, and the files inside folders named (recursively, sorted, hidden ones skipped).
+
+    Files in `skip` (an export being written into the folder being read, say) are left out.
+    """
+    skipped = {p.resolve() for p in skip}
+    for path in _expand(paths):
+        if not skipped or path.resolve() not in skipped:
+            yield path
+
+
+def _expand(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -78,9 +88,9 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
             yield path
 
 
-def load_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[LoadResult]:
+def load_paths(paths: Iterable[str | os.PathLike[str]], skip: Iterable[Path] = ()) -> Iterator[LoadResult]:
     """Open every file under `paths`, one result per file (per zip member); never raises ParseError."""
-    for path in expand_paths(paths):
+    for path in expand_paths(paths, skip):
         if path.suffix.lower() == ".zip" or _is_zip(path):
             yield from _load_zip(path)
             continue

@@ -79,3 +79,14 @@ def test_studies_page_gives_several_studies() -> None:
     assert len(studies) == 2
     assert studies[0].id != studies[1].id
     assert [s.source.record for s in studies] == [0, 1]
+
+
+def test_v2_record_saved_with_sorted_keys_and_indentation(tmp_path: Path) -> None:
+    import json
+
+    original = CORPUS / "A_ctgov_api_v2_json" / "aact__NCT02552212.json"
+    resaved = tmp_path / "sorted.json"
+    resaved.write_text(json.dumps(json.loads(original.read_bytes()), sort_keys=True, indent=4), encoding="utf-8")
+    [study] = read_file(resaved)
+    [expected] = read_file(original)
+    assert study.model_dump(exclude={"source"}) == expected.model_dump(exclude={"source"})

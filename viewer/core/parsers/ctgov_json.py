@@ -16,8 +16,8 @@ REGISTRY = "ClinicalTrials.gov"
 
 
 def detect(doc: Document) -> bool:
-    head = doc.head
-    return head[:1] in "{[" and '"protocolSection"' in head
+    # The whole text, not just the head: a record saved with sorted keys puts protocolSection late.
+    return doc.head[:1] in "{[" and '"protocolSection"' in doc.text
 
 
 def parse(doc: Document) -> list[Study]:

@@ -90,3 +90,13 @@ def test_v2_record_saved_with_sorted_keys_and_indentation(tmp_path: Path) -> Non
     [study] = read_file(resaved)
     [expected] = read_file(original)
     assert study.model_dump(exclude={"source"}) == expected.model_dump(exclude={"source"})
+
+
+def test_v2_extra_facts_are_kept() -> None:
+    [study] = read_file(CORPUS / "A_ctgov_api_v2_json" / "aact__NCT03630471.json")
+    assert study.extra["IPD information types"] == "STUDY_PROTOCOL, SAP, ICF"
+    assert study.extra["IPD URL"] == "http://datacompass.lshtm.ac.uk/"
+    assert study.extra["Start date type"] == "ACTUAL"
+    [other] = read_file(CORPUS / "A_ctgov_api_v2_json" / "aact__NCT02552212.json")
+    assert other.extra["Secondary IDs"] == "2015-001894-41 (EUDRACT_NUMBER)"
+    assert other.extra["Expanded access record"] == "NCT03559686"

@@ -87,6 +87,8 @@ def study_fields(record: dict[str, Any], name: str) -> dict[str, Any]:
     outcomes = p.get("outcomesModule") or {}
     contacts = p.get("contactsLocationsModule") or {}
     refs = p.get("referencesModule") or {}
+    oversight = p.get("oversightModule") or {}
+    ipd = p.get("ipdSharingStatementModule") or {}
     nct = n.clean(ident.get("nctId"))
     if not nct:
         raise ParseError(name, "study has no nctId")
@@ -113,13 +115,47 @@ def study_fields(record: dict[str, Any], name: str) -> dict[str, Any]:
             (sponsors.get("responsibleParty") or {}).get("investigatorFullName")
             or (sponsors.get("responsibleParty") or {}).get("type")
         ),
+        "Last update submitted": n.iso_date(status.get("lastUpdateSubmitDate")),
+        "Results first submitted": n.iso_date(status.get("resultsFirstSubmitDate")),
+        "Start date type": n.clean((status.get("startDateStruct") or {}).get("type")),
+        "Primary completion date type": n.clean((status.get("primaryCompletionDateStruct") or {}).get("type")),
+        "Completion date type": n.clean((status.get("completionDateStruct") or {}).get("type")),
+        "Responsible party title": n.clean((sponsors.get("responsibleParty") or {}).get("investigatorTitle")),
+        "Responsible party organization": n.clean(
+            (sponsors.get("responsibleParty") or {}).get("investigatorAffiliation")
+        ),
+        "Lead sponsor class": n.clean((sponsors.get("leadSponsor") or {}).get("class")),
+        "Secondary IDs": "; ".join(
+            " ".join(p for p in (n.clean(s.get("id")), _paren(s.get("type"), s.get("domain"))) if p)
+            for s in ident.get("secondaryIdInfos") or ()
+        )
+        or None,
+        "Unapproved device": _yes(oversight.get("isUnapprovedDevice")),
+        "Pediatric postmarket surveillance": _yes(oversight.get("isPpsd")),
+        "Product exported from the U.S.": _yes(oversight.get("isUsExport")),
+        "Patient registry": _yes(design.get("patientRegistry")),
+        "Biospecimen retention": n.clean((design.get("bioSpec") or {}).get("retention")),
+        "Biospecimen description": _text((design.get("bioSpec") or {}).get("description")),
+        "Gender based": _yes(elig.get("genderBased")),
+        "Gender description": _text(elig.get("genderDescription")),
+        "Has expanded access": _yes((status.get("expandedAccessInfo") or {}).get("hasExpandedAccess")),
+        "Expanded access record": n.clean((status.get("expandedAccessInfo") or {}).get("nctId")),
+        "IPD information types": ", ".join(ipd.get("infoTypes") or ()) or None,
+        "IPD time frame": _text(ipd.get("timeFrame")),
+        "IPD access criteria": _text(ipd.get("accessCriteria")),
+        "IPD URL": n.clean(ipd.get("url")),
+        "Available IPD": "; ".join(
+            ": ".join(p for p in (n.clean(a.get("type")), n.clean(a.get("url"))) if p)
+            for a in refs.get("availIpds") or ()
+        )
+        or None,
         "Sampling method": n.clean(elig.get("samplingMethod")),
         "Standard age groups": ", ".join(elig.get("stdAges") or ()) or None,
-        "Has data monitoring committee": _yes((p.get("oversightModule") or {}).get("oversightHasDmc")),
-        "FDA-regulated drug": _yes((p.get("oversightModule") or {}).get("isFdaRegulatedDrug")),
-        "FDA-regulated device": _yes((p.get("oversightModule") or {}).get("isFdaRegulatedDevice")),
-        "IPD sharing": n.clean((p.get("ipdSharingStatementModule") or {}).get("ipdSharing")),
-        "IPD sharing plan": _text((p.get("ipdSharingStatementModule") or {}).get("description")),
+        "Has data monitoring committee": _yes(oversight.get("oversightHasDmc")),
+        "FDA-regulated drug": _yes(oversight.get("isFdaRegulatedDrug")),
+        "FDA-regulated device": _yes(oversight.get("isFdaRegulatedDevice")),
+        "IPD sharing": n.clean(ipd.get("ipdSharing")),
+        "IPD sharing plan": _text(ipd.get("description")),
         "Target duration": n.clean(design.get("targetDuration")),
         "Condition MeSH terms": _mesh(record, "conditionBrowseModule"),
         "Intervention MeSH terms": _mesh(record, "interventionBrowseModule"),
@@ -211,6 +247,11 @@ def study_fields(record: dict[str, Any], name: str) -> dict[str, Any]:
         ],
         "extra": {k: v for k, v in extra.items() if v},
     }
+
+
+def _paren(*parts: Any) -> str | None:
+    inner = ", ".join(t for t in (n.clean(p) for p in parts) if t)
+    return f"({inner})" if inner else None
 
 
 def _yes(value: Any) -> str | None:

@@ -36,6 +36,8 @@ def test_newer_ctgov_layout() -> None:
         "Day 28",
     )
     assert study.design.masking == "QUADRUPLE" and len(study.design.who_masked) == 4
+    [contact] = study.contacts
+    assert (contact.name, contact.phone, contact.email) == ("Jane Roe", "+1 650-555-0100", "jane.roe@example.org")
 
 
 def test_classic_page_without_nct_number_is_refused() -> None:
@@ -116,3 +118,11 @@ def test_classic_layout_criteria_come_from_the_eligibility_block_only() -> None:
     assert study.eligibility.inclusion[0].text == "Patients of the parent study are eligible."
     assert (study.summary.enrollment, study.summary.enrollment_type) == (1234, "ACTUAL")
     assert study.extra["Information provided by"] == "Acme Pharma"
+
+
+def test_medpath_age_and_interventions_blocks() -> None:
+    """The MedPath seed with an Age and an Interventions block added, as MedPath shows them for other trials."""
+    [study] = read_file(DATA / "pages" / "medpath_with_age_and_interventions.txt")
+    assert (study.eligibility.minimum_age_years, study.eligibility.maximum_age_years) == (18, 75)
+    assert [(i.type, i.name) for i in study.summary.interventions] == [("DRUG", "IVIg"), ("DRUG", "Prednisone")]
+    assert len(study.eligibility.exclusion) == 5

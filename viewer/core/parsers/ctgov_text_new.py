@@ -114,6 +114,7 @@ def fields(text: str, warnings: list[str]) -> dict[str, Any]:
         },
         "sites": _sites(blocks.get("Study Locations", []), warnings),
         "officials": [_person(v) for v in blocks.get("Investigators", []) if ":" in v],
+        "contacts": _central_contacts(blocks.get("Study Contact", []) + blocks.get("Study Contact Backup", [])),
         "design": {
             "allocation": n.code(design.get("Allocation")),
             "intervention_model": n.code(design.get("Interventional Model") or design.get("Intervention Model")),
@@ -206,6 +207,19 @@ def _outcomes(rows: list[str]) -> list[dict[str, Any]]:
         elif cells:
             out.append({"measure": cells[0]})
     return out
+
+
+def _central_contacts(rows: list[str]) -> list[dict[str, Any]]:
+    """'Name' then its phone and email lines, for the study contact and its backup."""
+    contacts: list[dict[str, Any]] = []
+    for row in rows:
+        if "@" in row and contacts:
+            contacts[-1]["email"] = row
+        elif re.fullmatch(r"[+\d][\d\s().\-/ext]{4,}", row) and contacts:
+            contacts[-1]["phone"] = row
+        else:
+            contacts.append({"name": row, "role": "CONTACT"})
+    return contacts
 
 
 def _person(row: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from viewer.core.criteria import eligibility_fields
 from viewer.core.document import Document
 from viewer.core.formats import Format, make_study
 from viewer.core.model import Study
+from viewer.core.parsers.pagetext import INTERVENTION_TYPES, age_range
 
 NAME = "medpath-page-text"
 _HEADINGS = (
@@ -102,6 +103,7 @@ def _fields(doc: Document, lines: list[str], blocks: dict[str, list[str]]) -> di
             "collaborators": tuple(v for v in blocks.get("Collaborators", []) if v),
             "conditions": tuple(v for v in blocks.get("Conditions", []) if v),
             "keywords": tuple(v for v in blocks.get("Keywords", []) if v),
+            "interventions": [_intervention(v) for v in blocks.get("Interventions", []) if v],
             "enrollment": int(target) if target and target.isdigit() else None,
             "enrollment_type": "ESTIMATED" if target else None,
             "start_date": n.iso_date(_one(blocks, "Start Date")),
@@ -110,7 +112,10 @@ def _fields(doc: Document, lines: list[str], blocks: dict[str, list[str]]) -> di
             "detailed_description": _text(blocks, "Detailed Description"),
         },
         "eligibility": eligibility_fields(
-            None, None, _one(blocks, "Sex"), _one(blocks, "Healthy Volunteers"), criteria
+            *age_range(_one(blocks, "Age") or _one(blocks, "Ages") or ""),
+            _one(blocks, "Sex"),
+            _one(blocks, "Healthy Volunteers"),
+            criteria,
         ),
         "outcomes": {
             "primary": _outcomes(blocks.get("Primary Outcome Measures", [])),
@@ -169,6 +174,14 @@ def _sites(rows: list[str]) -> list[dict[str, Any]]:
                 city, _, country = rows[i + 1].rpartition(", ")
                 sites.append({"facility": rows[i - 1], "city": city or None, "country": country or None})
     return sites
+
+
+def _intervention(row: str) -> dict[str, Any]:
+    """'Drug: IVIg' or a bare name."""
+    kind, sep, name = row.partition(": ")
+    if sep and kind in INTERVENTION_TYPES:
+        return {"type": n.code(kind), "name": name.strip()}
+    return {"type": None, "name": row}
 
 
 def _contacts(rows: list[str]) -> list[dict[str, Any]]:

@@ -100,6 +100,8 @@ def test_classic_ctgov_layout_with_sites_contacts_outcomes() -> None:
     assert primary.description == "Forced expiratory volume in one second."
     assert (study.design.allocation, study.design.masking, study.design.who_masked) == (
         "RANDOMIZED", "DOUBLE", ("PARTICIPANT", "INVESTIGATOR"))  # fmt: skip
+    [reference] = study.references
+    assert reference.pmid == "24512345" and reference.citation and reference.citation.startswith("Roe J, Doe J.")
     assert study.source.warnings == ()
 
 

@@ -227,6 +227,7 @@ class _Page:
                 "other": self._outcomes("Other Outcome Measures"),
             },
             "sites": self._sites(),
+            "references": self._references(),
             "contacts": self._contacts("Layout table for location contacts"),
             "officials": self._contacts("Layout table for investigator information"),
             "design": {
@@ -283,6 +284,20 @@ class _Page:
             if not text or text.startswith(("Additional relevant MeSH", "Layout table", "Go to")):
                 break
             out.append(text)
+        return out
+
+    def _references(self) -> list[dict[str, Any]]:
+        """Citations listed under 'Publications:' (and the automatically indexed ones), PubMed ids kept."""
+        out: list[dict[str, Any]] = []
+        for heading in ("Publications:", "Publications of Results:", "Publications automatically indexed"):
+            start = self.index(heading)
+            if start < 0:
+                continue
+            for text in self.stripped[start + 1 :]:
+                if not text or label_value(text, _INFO_LABELS) or text.startswith(("Publications", "Layout table")):
+                    break
+                pmid = re.search(r"\b(?:PMID|PubMed)\s*:?\s*(\d{5,9})\b", text)
+                out.append({"citation": text, "pmid": pmid.group(1) if pmid else None})
         return out
 
     def _other_ids(self) -> list[str]:

@@ -148,9 +148,27 @@ def test_labels_are_one_line_and_bounded() -> None:
 @pytest.mark.parametrize(("fields", "text"), [
     ({}, "Not stated"), ({"minimum_age_years": 18}, "18 years and older"),
     ({"maximum_age_years": 65.5}, "up to 65.5 years"), ({"minimum_age_raw": "6 Months"}, "6 Months and older"),
+    ({"minimum_age_raw": "18 Years", "maximum_age_raw": "80 Years"}, "18 Years to 80 Years"),
+    # Legacy XML writes "N/A" where there is no limit; it is not an age
+    ({"minimum_age_raw": "18 Years", "minimum_age_years": 18, "maximum_age_raw": "N/A"}, "18 Years and older"),
+    ({"minimum_age_raw": "N/A", "maximum_age_raw": "N/A"}, "Not stated"),
+    ({"minimum_age_raw": "N/A", "maximum_age_raw": "65 Years", "maximum_age_years": 65}, "up to 65 Years"),
+    ({"minimum_age_raw": "None", "maximum_age_raw": " n/a "}, "Not stated"),
+    ({"minimum_age_raw": "", "maximum_age_raw": "", "minimum_age_years": 2}, "2 years and older"),
+    ({"minimum_age_raw": "N/A", "maximum_age_raw": "No limit"}, "Not stated"),
 ])
 def test_age_range(fields: dict[str, object], text: str) -> None:
     assert age_range(Eligibility.model_validate(fields)) == text
+
+
+@pytest.mark.parametrize(("name", "age"), [
+    ("aact__NCT00023673.xml", "Age: Not stated"),  # <minimum_age>N/A and <maximum_age>N/A
+    ("aact__NCT00277524.xml", "Age: 18 Years and older"),  # <minimum_age>18 Years, <maximum_age>N/A
+])
+def test_legacy_xml_without_age_limits(name: str, age: str) -> None:
+    (study,) = read_file(CORPUS / "B_ctgov_legacy_xml" / name)
+    node = outline(study).find(("eligibility", "age"))
+    assert node is not None and node.label == age
 
 
 @pytest.mark.parametrize("path", [*SEED_FILES, *CTGOV_JSON], ids=lambda p: Path(p).name)

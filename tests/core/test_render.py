@@ -28,7 +28,15 @@ from viewer.core.model import (
     Summary,
 )
 from viewer.core.outline import outline
-from viewer.core.render import escape, escape_block, markdown_to_html, render_node, study_html, study_markdown
+from viewer.core.render import (
+    escape,
+    escape_block,
+    markdown_to_html,
+    render_node,
+    study_html,
+    study_markdown,
+    text_size,
+)
 
 HOSTILE = [
     "<img src=http://x>", "<script>alert(1)</script>", "[link](file:///etc/passwd)", "![](http://x/y.png)",
@@ -196,3 +204,34 @@ def test_text_after_a_label_shows_exactly_as_written(text: str) -> None:
     html = markdown_to_html(f"**Label:** {escape(text, line_start=False)}")
     _assert_inert(html)
     assert _visible(html) == " ".join(f"Label: {text}".split())
+
+
+def test_ages_without_a_limit_render_in_words() -> None:
+    source = Source(file="f.xml", format="test", sha256="0" * 64)
+    study = Study(id="NCT1", registry="Test", source=source, eligibility=Eligibility(
+        minimum_age_raw="18 Years", minimum_age_years=18, maximum_age_raw="N/A"))
+    text = render_node(outline(study).children[1])
+    assert "**Age:** 18 Years and older" in text and "N/A" not in text
+
+
+LARGE = CORPUS / "B_ctgov_legacy_xml" / "aact__NCT02465060.xml"  # 1,218 sites
+
+
+@pytest.mark.parametrize("path", [*sorted(SEEDS.glob("*.txt")), *sorted((CORPUS / "A_ctgov_api_v2_json").glob("*")),
+                                  LARGE], ids=lambda p: Path(p).name)
+def test_text_size_never_much_under_what_renders(path: Path) -> None:
+    """It decides whether a node renders in a worker, so a big render must never look small."""
+    for study in read_file(path):
+        for node in outline(study).walk():
+            rendered = len(render_node(node))
+            if rendered > 2_000:  # below that, labels and markup outweigh the record text: cheap either way
+                assert text_size(node) >= 0.75 * rendered, (node.key, text_size(node), rendered)
+
+
+def test_text_size_stops_counting_past_the_limit() -> None:
+    (study,) = read_file(LARGE)
+    sites = outline(study).find(("sites",))
+    assert sites is not None
+    full = text_size(sites)
+    assert full > 200_000  # the whole list of sites and their contacts
+    assert 1_000 < text_size(sites, limit=1_000) < 2_000 < full

@@ -1,15 +1,23 @@
-"""The detail pane: readable text, hostile records shown literally and nothing fetched, copy, zoom."""
+"""The detail pane: readable text, hostile records shown literally and nothing fetched, copy, zoom, large nodes."""
 
 from __future__ import annotations
 
 import html
+import threading
+from typing import Any, cast
 
+import pytest
+from PySide6.QtCore import QThread
 from PySide6.QtGui import QGuiApplication, QTextCursor
 from pytestqt.qtbot import QtBot
 
 from viewer.core.model import Contact, Criterion, Eligibility, Site, Source, Study
-from viewer.core.outline import outline
-from viewer.ui.detail_pane import DetailPane
+from viewer.core.outline import Node, outline, site_name
+from viewer.core.render import text_size
+from viewer.ui import detail_pane
+from viewer.ui.detail_pane import SYNC_LIMIT, DetailPane
+from viewer.ui.tasks import running_tasks
+from viewer.ui.text_document import InertDocument
 
 HOSTILE = "<img src=http://x/y.png> <script>alert(1)</script> [link](file:///etc/passwd) ![](http://x/y.png) # H *e*"
 
@@ -114,3 +122,151 @@ def test_zoom_enlarges_the_text(qtbot: QtBot) -> None:
     before = pane.browser.document().defaultFont().pointSizeF()
     pane.set_zoom(1.5)
     assert pane.browser.document().defaultFont().pointSizeF() == before * 1.5
+
+
+# Large nodes: rendered in a worker, newest request wins ---------------------------------------------------
+
+def _pane(qtbot: QtBot) -> DetailPane:
+    pane = DetailPane()
+    qtbot.addWidget(pane)
+    pane.resize(700, 500)
+    pane.show()
+    qtbot.waitExposed(pane)
+    return pane
+
+
+def _drain(qtbot: QtBot) -> None:
+    """Wait until every render task has reported back, so stale results have arrived (and been dropped)."""
+    qtbot.waitUntil(lambda: running_tasks() == 0, timeout=60_000)
+
+
+@pytest.fixture
+def large(large_study: Study) -> Node:
+    return outline(large_study)
+
+
+def test_the_large_study_is_over_the_limit_and_its_small_nodes_are_not(large: Node) -> None:
+    sites, design = large.find(("sites",)), large.find(("design",))
+    us = large.find(("sites", "country", "United States"))
+    assert sites is not None and us is not None and design is not None
+    assert sites.count == 1218
+    assert text_size(sites, SYNC_LIMIT) > SYNC_LIMIT and text_size(us, SYNC_LIMIT) > SYNC_LIMIT
+    assert text_size(design, SYNC_LIMIT) <= SYNC_LIMIT
+
+
+def test_a_large_node_renders_off_the_gui_thread_with_a_busy_hint(
+    qtbot: QtBot, large: Node, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import viewer.core.render as render
+
+    converted: list[tuple[int, int]] = []  # (thread, characters) of every Markdown-to-HTML conversion
+    original = render.markdown_to_html
+
+    def recording(md: str) -> str:
+        converted.append((threading.get_ident(), len(md)))
+        return original(md)
+
+    monkeypatch.setattr(render, "markdown_to_html", recording)
+    pane = _pane(qtbot)
+    sites = large.find(("sites",))
+    assert sites is not None
+    with qtbot.waitSignal(pane.rendered, timeout=60_000):
+        pane.show_node(sites, "NCT02465060 › Sites")
+        # show_node returned before the render: the hint shows, under this node's title, not the last node's text
+        assert pane.busy and pane.busy_hint.isVisibleTo(pane)
+        assert " ".join(pane.plain_text().split()) == "Sites (1218) Preparing this section…"
+    assert not pane.busy and not pane.busy_hint.isVisibleTo(pane)
+    text = pane.plain_text()
+    assert text.startswith("Sites (1218)") and "United States (1214)" in text
+    assert site_name(cast("tuple[Site, ...]", sites.ref)[-1]) in text  # all of it, to the last site
+    main = threading.get_ident()
+    big = [thread for thread, size in converted if size > SYNC_LIMIT]
+    assert big and main not in big, "the large node's Markdown was converted on the GUI thread"
+    assert pane.browser.document().thread() is QThread.currentThread()  # handed over to be shown here
+    _drain(qtbot)
+
+
+def test_the_render_work_runs_in_a_worker_thread(qtbot: QtBot, large: Node, monkeypatch: pytest.MonkeyPatch) -> None:
+    threads: list[int] = []
+    original = detail_pane.render_document
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.get_ident())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(detail_pane, "render_document", recording)
+    pane = _pane(qtbot)
+    design, us = large.find(("design",)), large.find(("sites", "country", "United States"))
+    assert design is not None and us is not None
+    pane.show_node(design, "small")  # small: rendered here and now
+    assert threads == [threading.get_ident()] and pane.plain_text().startswith("Design")
+    with qtbot.waitSignal(pane.rendered, timeout=60_000):
+        pane.show_node(us, "large")
+    assert len(threads) == 2 and threads[1] != threading.get_ident()
+    assert pane.plain_text().startswith("United States (1214)")
+    _drain(qtbot)
+
+
+@pytest.mark.parametrize("honour_cancel", [True, False], ids=["cancelled", "finished-anyway"])
+def test_rapid_switching_shows_the_latest_node(
+    qtbot: QtBot, large: Node, monkeypatch: pytest.MonkeyPatch, honour_cancel: bool
+) -> None:
+    if not honour_cancel:  # stale renders run to the end and their documents arrive: they must still be dropped
+        original = detail_pane.render_document
+
+        def ignoring_cancel(node: Node, look: Any, thread: Any = None, token: Any = None) -> Any:
+            return original(node, look, thread)
+
+        monkeypatch.setattr(detail_pane, "render_document", ignoring_cancel)
+    pane = _pane(qtbot)
+    sites, us = large.find(("sites",)), large.find(("sites", "country", "United States"))
+    design, summary = large.find(("design",)), large.find(("summary",))
+    assert sites is not None and us is not None and design is not None and summary is not None
+
+    # huge, small, huge, small: the last (small) one shows at once, and stays when the huge ones finish
+    for node in (sites, design, us, summary):
+        pane.show_node(node, node.title)
+    assert pane.plain_text().startswith("Summary") and not pane.busy
+    _drain(qtbot)
+    assert pane.plain_text().startswith("Summary") and not pane.busy
+    assert not pane.busy_hint.isVisibleTo(pane)
+
+    # small, huge, small, huge: only the last huge one shows, never the one before it
+    with qtbot.waitSignal(pane.rendered, timeout=60_000):
+        for node in (design, sites, summary, us):
+            pane.show_node(node, node.title)
+    assert pane.plain_text().startswith("United States (1214)")
+    _drain(qtbot)
+    assert pane.plain_text().startswith("United States (1214)") and pane.breadcrumb.trail == us.title
+    assert not pane.busy and pane.browser.blocked == []
+    # every replaced or stale document is deleted: only the one showing is left (each may hold megabytes)
+    qtbot.waitUntil(lambda: pane.browser.findChildren(InertDocument) == [pane.browser.document()])
+
+
+def test_zooming_a_large_node_keeps_its_text_until_the_new_render_arrives(qtbot: QtBot, large: Node) -> None:
+    pane = _pane(qtbot)
+    sites = large.find(("sites",))
+    assert sites is not None
+    with qtbot.waitSignal(pane.rendered, timeout=60_000):
+        pane.show_node(sites, "trail")
+    size = pane.browser.document().defaultFont().pointSizeF()
+    with qtbot.waitSignal(pane.rendered, timeout=60_000):
+        pane.set_zoom(1.5)
+        assert pane.busy and pane.plain_text().startswith("Sites (1218)\nPuerto Rico (4)")  # no placeholder
+    assert pane.browser.document().defaultFont().pointSizeF() == size * 1.5
+    _drain(qtbot)
+
+
+def test_a_failed_render_says_so(qtbot: QtBot, large: Node, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(node: Node, look: Any, thread: Any = None, token: Any = None) -> Any:
+        raise ValueError("renderer bug")
+
+    pane = _pane(qtbot)
+    sites = large.find(("sites",))
+    assert sites is not None
+    monkeypatch.setattr(detail_pane, "render_document", broken)
+    monkeypatch.setattr(detail_pane, "SYNC_LIMIT", -1)  # route even this through the worker
+    with qtbot.waitSignal(pane.rendered, timeout=60_000):
+        pane.show_node(sites, "trail")
+    assert "could not be shown: ValueError: renderer bug" in pane.plain_text() and not pane.busy
+    _drain(qtbot)

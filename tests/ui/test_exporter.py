@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from viewer.core.model import Study
+from viewer.ui import exporter as exporter_module
 from viewer.ui.exporter import StudyExporter, print_document
 
 
@@ -52,3 +55,63 @@ def test_print_document_holds_the_whole_study(seed_studies: list[Study]) -> None
     document = print_document(seed_studies[0])
     text = document.toPlainText()
     assert "Inclusion (3)" in text and "Exclusion (6)" in text and "Source" in text
+
+
+def _recording_threads(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
+    """Replace a worker function of the exporter with one that notes the thread it runs in."""
+    threads: list[int] = []
+    original = getattr(exporter_module, name)
+
+    def recording(*args: Any) -> Any:
+        threads.append(threading.get_ident())
+        return original(*args)
+
+    monkeypatch.setattr(exporter_module, name, recording)
+    return threads
+
+
+def test_pdf_export_of_a_large_record_is_written_in_a_worker(
+    qtbot: QtBot, tmp_path: Path, large_study: Study, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads = _recording_threads(monkeypatch, "write_pdf")
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    exporter = StudyExporter(parent)
+    target = tmp_path / "large.pdf"
+    with qtbot.waitSignal(exporter.exported, timeout=60_000) as blocker:
+        exporter.export(large_study, "pdf", str(target))
+        assert not target.exists()  # export() returned before the file was written
+    assert blocker.args == [str(target)]
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF") and len(data) > 100_000
+    assert threads and threads[0] != threading.get_ident()
+
+
+def test_pdf_that_cannot_be_written_is_reported(qtbot: QtBot, tmp_path: Path, seed_studies: list[Study]) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    exporter = StudyExporter(parent)
+    with qtbot.waitSignal(exporter.failed, timeout=10_000) as blocker:
+        exporter.export(seed_studies[0], "pdf", str(tmp_path / "missing-dir" / "x.pdf"))
+    assert "Export failed" in blocker.args[0] and "could not be written" in blocker.args[0]
+
+
+def test_printing_lays_out_and_prints_in_a_worker(
+    qtbot: QtBot, tmp_path: Path, seed_studies: list[Study], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtPrintSupport import QPrinter
+
+    threads = _recording_threads(monkeypatch, "print_on")
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    exporter = StudyExporter(parent)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)  # as the print dialog leaves it, but to a file
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    target = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(target))
+    study = seed_studies[0]
+    with qtbot.waitSignal(exporter.printed, timeout=30_000) as blocker:
+        exporter.print_to(study, printer)
+    assert blocker.args == [study.id]
+    assert target.read_bytes().startswith(b"%PDF")
+    assert threads and threads[0] != threading.get_ident()

@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # the model pulls in pydantic, which the GUI must not import 
 Key = tuple[str | int, ...]
 LABEL_LIMIT = 160
 NONE_STATED = "none stated"
+_NO_AGE_LIMIT = frozenset({"", "n/a", "none", "no limit"})  # raw age values that mean "no limit"
 _SPECIAL = {
     "NA": "Not applicable",
     "ACTIVE_NOT_RECRUITING": "Active, not recruiting",
@@ -111,8 +112,8 @@ def one_line(text: str, limit: int = LABEL_LIMIT) -> str:
 
 def age_range(eligibility: Eligibility) -> str:
     """The age limits in words: "18 years to 80 years", "18 years and older", "not stated"."""
-    low = eligibility.minimum_age_raw or _years(eligibility.minimum_age_years)
-    high = eligibility.maximum_age_raw or _years(eligibility.maximum_age_years)
+    low = _age(eligibility.minimum_age_raw, eligibility.minimum_age_years)
+    high = _age(eligibility.maximum_age_raw, eligibility.maximum_age_years)
     if low and high:
         return f"{low} to {high}"
     if low:
@@ -159,6 +160,14 @@ def _none_stated(section: Node) -> Node:
     if section.count == 0 or (section.kind is Kind.ARMS and not section.children):
         return replace(section, count=None, note=NONE_STATED, empty=True)
     return section
+
+
+def _age(raw: str | None, years: float | None) -> str:
+    """One age limit as the record words it, or "" for none: legacy XML writes "N/A" for no limit."""
+    text = " ".join((raw or "").split())
+    if text.casefold() in _NO_AGE_LIMIT:
+        return _years(years)
+    return text
 
 
 def _years(value: float | None) -> str:

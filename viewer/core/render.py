@@ -135,6 +135,42 @@ def render_node(node: Node, level: int = 2, full: bool = False) -> str:
     return f"{head}\n\n{body}" if body else f"{head}\n\n*Nothing recorded.*"
 
 
+def text_size(node: Node, limit: int | None = None) -> int:
+    """About how many characters of record text `render_node(node)` shows; counting stops past `limit`.
+
+    Cheap, so a caller can decide before rendering whether the render is worth a worker thread. It
+    over-counts a little (every field of what the node shows, not only the rendered ones), never much under.
+    """
+    size, stack = len(node.title), [_shown(node)]
+    while stack and (limit is None or size <= limit):
+        item = stack.pop()
+        size += 4  # the markup around each value
+        if isinstance(item, str):
+            size += len(item)
+        elif isinstance(item, tuple | list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif fields := getattr(type(item), "model_fields", None):  # a pydantic model: its field values
+            stack.extend(getattr(item, name) for name in fields)
+    return size
+
+
+def _shown(node: Node) -> object:
+    """The part of the record a node's render shows (some nodes hold the whole study but show a part)."""
+    study = cast("Study", node.ref)
+    if node.kind is Kind.STUDY:
+        return node.note
+    if node.kind is Kind.SUMMARY:
+        return (study.summary, study.secondary_ids)
+    if node.kind is Kind.ARMS:
+        return (study.arms, study.summary.interventions)
+    if node.kind is Kind.CONTACTS:
+        return (study.contacts, study.officials)
+    return node.ref
+
+
 def _facts(pairs: Iterable[tuple[str, object]]) -> str:
     lines = []
     for label, value in pairs:

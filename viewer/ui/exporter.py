@@ -12,8 +12,11 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from viewer.ui.resources import document_css
 from viewer.ui.tasks import CancelToken, Report, TaskFailure, run_task
+from viewer.ui.text_document import DocumentLook, InertDocument, build_document
 
 if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
+
     from viewer.core.model import Study
 
 FORMATS = {
@@ -39,24 +42,53 @@ def write_export(study: Study, fmt: str, path: str, _token: CancelToken, _report
     return path
 
 
-def print_document(study: Study) -> QTextDocument:
-    """The study laid out for paper (PDF and printer alike), always in the light scheme."""
+def print_document(study: Study) -> InertDocument:
+    """The study laid out for paper (PDF and printer alike), always in the light scheme.
+
+    Built in the calling thread, for use in that thread: the PDF and print workers each make their own.
+    """
     from viewer.core.render import markdown_to_html, study_markdown
 
-    document = QTextDocument()
-    document.setDefaultStyleSheet(document_css(dark=False))
     font = QFont()
     font.setPointSizeF(10)
-    document.setDefaultFont(font)
-    document.setHtml(markdown_to_html(study_markdown(study)))
+    look = DocumentLook(font, document_css(dark=False), margin=4)
+    document = build_document(markdown_to_html(study_markdown(study)), look)
     document.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, f"{study.id}: {study.title}")
     return document
 
 
-class StudyExporter(QObject):
-    """Asks where to save, writes off the GUI thread (PDF on it: Qt text layout), reports the outcome."""
+def write_pdf(study: Study, path: str, _token: CancelToken, _report: Report) -> str:
+    """Worker: lay the study out and write it as PDF; the document and the writer live and die in this thread."""
+    writer = QPdfWriter(path)
+    writer.setTitle(f"{study.id}: {study.title}")
+    writer.setCreator("Trial Protocol Viewer")
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                                     QMarginsF(18, 18, 18, 18), QPageLayout.Unit.Millimeter))
+    print_document(study).print_(writer)
+    del writer  # finishes the file
+    if not os.path.exists(path) or os.path.getsize(path) == 0:
+        raise OSError(f"{path}: the PDF could not be written")
+    return path
 
-    exported = Signal(str)
+
+def print_on(study: Study, printer: QPrinter, _token: CancelToken, _report: Report) -> str:
+    """Worker: lay the study out and print it on `printer`, which the GUI thread no longer touches.
+
+    Qt supports painting on a QPrinter outside the GUI thread; only the dialog that set it up needs it.
+    """
+    from PySide6.QtPrintSupport import QPrinter
+
+    print_document(study).print_(printer)
+    if printer.printerState() == QPrinter.PrinterState.Error:
+        raise OSError(f"{study.id}: the printer reported an error")
+    return study.id
+
+
+class StudyExporter(QObject):
+    """Asks where to save or which printer, then writes or prints off the GUI thread; reports the outcome."""
+
+    exported = Signal(str)  # the path written
+    printed = Signal(str)  # the study ID sent to the printer
     failed = Signal(str)
 
     def __init__(self, parent: QWidget) -> None:
@@ -77,12 +109,11 @@ class StudyExporter(QObject):
         path = path or self.ask_path(study, fmt)
         if not path:
             return
-        if fmt == "pdf":
-            self._write_pdf(study, path)
-            return
-        run_task(partial(write_export, study, fmt, path), self._on_done, self._on_failed)
+        work = partial(write_pdf, study, path) if fmt == "pdf" else partial(write_export, study, fmt, path)
+        run_task(work, self._on_done, self._on_failed)
 
     def print_study(self, study: Study) -> None:
+        """Ask for a printer here (a dialog: GUI thread), then lay out and print in a worker."""
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter  # loaded only when printing
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -90,20 +121,11 @@ class StudyExporter(QObject):
         dialog = QPrintDialog(printer, self._parent)
         dialog.setWindowTitle(f"Print {study.id}")
         if dialog.exec() == QPrintDialog.DialogCode.Accepted:
-            print_document(study).print_(printer)
+            self.print_to(study, printer)
 
-    def _write_pdf(self, study: Study, path: str) -> None:
-        writer = QPdfWriter(path)
-        writer.setTitle(f"{study.id}: {study.title}")
-        writer.setCreator("Trial Protocol Viewer")
-        writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
-                                         QMarginsF(18, 18, 18, 18), QPageLayout.Unit.Millimeter))
-        print_document(study).print_(writer)
-        del writer  # finishes the file
-        if os.path.exists(path) and os.path.getsize(path) > 0:
-            self.exported.emit(path)
-        else:
-            self.failed.emit(f"{path}: the PDF could not be written")
+    def print_to(self, study: Study, printer: QPrinter) -> None:
+        """Print on a printer already set up; `printed` or `failed` tells the result."""
+        run_task(partial(print_on, study, printer), self._on_printed, self._on_print_failed)
 
     @Slot(object)
     def _on_done(self, path: str) -> None:
@@ -112,3 +134,11 @@ class StudyExporter(QObject):
     @Slot(object)
     def _on_failed(self, failure: TaskFailure) -> None:
         self.failed.emit(f"Export failed: {failure}")
+
+    @Slot(object)
+    def _on_printed(self, study_id: str) -> None:
+        self.printed.emit(study_id)
+
+    @Slot(object)
+    def _on_print_failed(self, failure: TaskFailure) -> None:
+        self.failed.emit(f"Print failed: {failure}")

@@ -118,6 +118,11 @@ def run_task(
     return task.start()
 
 
+def running_tasks() -> int:
+    """How many tasks have not yet reported back (their outcome not yet delivered in the GUI thread)."""
+    return len(_RUNNING)
+
+
 def wait_for_tasks(msecs: int = 5000) -> bool:
     """Cancel running tasks and wait for the pool to drain (on quit, so no worker outlives Qt)."""
     for task in list(_RUNNING):

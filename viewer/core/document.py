@@ -55,7 +55,8 @@ class Document:
             data = json.loads(self.text)
         except json.JSONDecodeError as exc:
             raise self.fail(f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
-        if _SURROGATE_ESCAPE.search(self.text):
+        text = self.text
+        if ("\\ud" in text or "\\uD" in text) and _SURROGATE_ESCAPE.search(text):
             fixed = _replace_surrogates(data)
             if fixed != data:
                 self.warnings.append("lone UTF-16 surrogate escapes replaced with U+FFFD")

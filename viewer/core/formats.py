@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from viewer.core.document import Document
 from viewer.core.errors import ParseError
-from viewer.core.model import Source, Study
+from viewer.core.model import Study
 
 
 @dataclass(frozen=True)
@@ -26,9 +26,13 @@ class Format:
 
 def make_study(doc: Document, fmt: str, record: int, fields: dict[str, Any], warnings: Sequence[str] = ()) -> Study:
     """Validate a parser's plain dict into a Study, attaching provenance."""
-    fields["source"] = Source(
-        file=doc.name, format=fmt, sha256=doc.sha256, warnings=(*doc.warnings, *warnings), record=record
-    )
+    fields["source"] = {
+        "file": doc.name,
+        "format": fmt,
+        "sha256": doc.sha256,
+        "warnings": (*doc.warnings, *warnings),
+        "record": record,
+    }
     try:
         return Study.model_validate(fields)
     except ValidationError as exc:

@@ -202,7 +202,11 @@ def _children(el: Element | None) -> dict[str, Element]:
 
 
 def _value(el: Element | None) -> str | None:
-    return n.clean(_node_text(el))
+    """One-line text of an element (inlined: called for every field of every site and contact)."""
+    if el is None:
+        return None
+    text = el.text if not len(el) else _node_text(el)
+    return " ".join(text.split()) or None if text else None
 
 
 def _contact(el: Element, role: str | None) -> dict[str, Any]:

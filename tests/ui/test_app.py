@@ -32,7 +32,7 @@ heavy = sorted(m for m in ("pydantic", "markdown", "viewer.core.model", "viewer.
 print("heavy:", ",".join(heavy))
 # Not needed to paint, so not built before it: the outline, the problems dock, loading, export, dialogs.
 deferred = ("viewer.core.outline", "viewer.ui.error_panel", "viewer.ui.study_loader", "viewer.ui.tasks",
-            "viewer.ui.exporter", "PySide6.QtPrintSupport")
+            "viewer.ui.exporter", "viewer.ui.text_document", "PySide6.QtPrintSupport")
 print("deferred:", ",".join(sorted(m for m in deferred if m in sys.modules)))
 print("problems dock:", window._problems is not None)
 """

@@ -11,7 +11,6 @@ from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextBrowser, QToolButton, QVBoxLayout, QWidget
 
 from viewer.ui.resources import document_css, icon, is_dark
-from viewer.ui.text_document import DocumentLook, InertDocument, build_document
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QUrl
@@ -19,6 +18,7 @@ if TYPE_CHECKING:
 
     from viewer.core.outline import Node
     from viewer.ui.tasks import CancelToken, Report, Task, TaskFailure
+    from viewer.ui.text_document import DocumentLook, InertDocument
 
 EMPTY_HTML = (
     "<h2>No section selected</h2><p>Choose a study in the library, then a section of its protocol tree.</p>"
@@ -92,6 +92,7 @@ def render_document(
 ) -> InertDocument | None:
     """The node as a document (Markdown, then HTML, then rich text); None once `token` is cancelled."""
     from viewer.core.render import markdown_to_html, render_node  # loads markdown on first use
+    from viewer.ui.text_document import build_document
 
     markdown = render_node(node, level=2)
     if token is not None and token.cancelled:
@@ -125,6 +126,7 @@ class DetailPane(QWidget):
         self._base_font = QFont(self.font())
         self._task: Task | None = None  # the render in a worker whose result is wanted, if any
         self._keep_scroll = False
+        self._replaced = False  # whether one of our documents has replaced the browser's own
         self.breadcrumb = _Breadcrumb(self)
         self.busy_hint = QLabel("Rendering…", self)
         self.busy_hint.setObjectName("busyHint")
@@ -190,10 +192,23 @@ class DetailPane(QWidget):
             self.copy_button.setIcon(icon("copy"))
             self._render()
 
-    def _look(self) -> DocumentLook:
+    def _font(self) -> QFont:
         font = QFont(self._base_font)
         font.setPointSizeF(self._base_font.pointSizeF() * self._factor)
-        return DocumentLook(font, document_css(is_dark(self.palette())))
+        return font
+
+    def _look(self) -> DocumentLook:
+        from viewer.ui.text_document import DocumentLook  # its document type is built after first paint
+
+        return DocumentLook(self._font(), document_css(is_dark(self.palette())))
+
+    def _fill_own_document(self) -> None:
+        """The empty page in the browser's own document: no resource-refusing type needed for our static text."""
+        document = self.browser.document()
+        document.setDefaultFont(self._font())
+        document.setDefaultStyleSheet(document_css(is_dark(self.palette())))
+        document.setDocumentMargin(12)  # as DocumentLook's default margin
+        document.setHtml(EMPTY_HTML)
 
     def _render(self, keep_scroll: bool = True) -> None:
         """Show the current node: here and now when it is small, else in a worker (a newer request wins)."""
@@ -201,7 +216,14 @@ class DetailPane(QWidget):
             self._task.cancel()  # its result, should it still come, is dropped: `_task` no longer names it
             self._task = None
             self.busy_hint.hide()
-        look, node = self._look(), self._node
+        node = self._node
+        if node is None and not self._replaced:  # start-up: the browser's own document is still showing
+            self._fill_own_document()
+            self.rendered.emit()
+            return
+        from viewer.ui.text_document import build_document
+
+        look = self._look()
         if node is None:  # the empty page: nothing to keep scrolled (and no scroll bar wrapped before paint)
             self._show(build_document(EMPTY_HTML, look), keep_scroll=False)
             self.rendered.emit()
@@ -247,10 +269,13 @@ class DetailPane(QWidget):
         if self._claim(self.sender()):
             title = html.escape(self._node.title if self._node is not None else "")
             page = f"<h2>{title}</h2><p>This section could not be shown: {html.escape(str(failure))}</p>"
+            from viewer.ui.text_document import build_document
+
             self._show(build_document(page, self._look()), keep_scroll=False)
             self.rendered.emit()
 
     def _show(self, document: InertDocument, keep_scroll: bool) -> None:
+        self._replaced = True
         bar = self.browser.verticalScrollBar()
         scroll = bar.value() if keep_scroll else 0
         document.blocked = self.browser.blocked

@@ -16,8 +16,6 @@ from viewer.core.loader import load_paths
 from viewer.core.model import Study, study_json_schema
 from viewer.core.parsers.jsonl import dumps
 
-COMMANDS = ("export", "formats", "schema")
-
 
 def _renderer(kind: str) -> Callable[[list[Study]], str]:
     if kind == "json":

@@ -5,10 +5,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+# The words that make a command line a CLI call; kept here so the GUI path never imports the CLI's
+# dependencies. tests/core/test_cli.py checks it against the CLI's own parser.
+CLI_WORDS = ("export", "formats", "schema", "--version", "-h", "--help")
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and (args[0] in ("export", "formats", "schema", "--version", "-h", "--help")):
+    if args and args[0] in CLI_WORDS:
         from viewer import cli
 
         return cli.main(args)

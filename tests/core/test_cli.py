@@ -104,3 +104,13 @@ def test_reader_closing_the_pipe_early_is_not_a_traceback() -> None:
         errors = export.stderr.read().decode()
         export.wait(timeout=120)
     assert "Traceback" not in errors and "BrokenPipeError" not in errors
+
+
+def test_entry_point_knows_every_cli_command() -> None:
+    import argparse
+
+    from viewer.cli import build_parser
+    from viewer.main import CLI_WORDS
+
+    [commands] = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    assert set(commands.choices) <= set(CLI_WORDS)

@@ -84,7 +84,6 @@ class StudyLoader(QObject):
         super().__init__(parent)
         self._queue: deque[tuple[str, ...]] = deque()
         self._task: Task | None = None
-        self._offset = 0
 
     @property
     def busy(self) -> bool:

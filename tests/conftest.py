@@ -9,9 +9,10 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-CORPUS = SHARED / "corpus"
-SEEDS = SHARED / "seeds"
+# The repo's own copies of ../shared/corpus and ../shared/seeds (unchanged public records): a clone
+# with nothing beside it runs every test.
+CORPUS = Path(__file__).resolve().parent / "corpus"
+SEEDS = Path(__file__).resolve().parent / "seeds"
 DATA = Path(__file__).resolve().parent / "data"
 
 if os.environ.get("TRIALVIEWER_BLOCK_QT") == "1":

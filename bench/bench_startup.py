@@ -50,7 +50,9 @@ app = QApplication(sys.argv[:1])
 probe = FirstPaint()
 """
 
-BARE = PROBE + """
+BARE = (
+    PROBE
+    + """
 from PySide6.QtWidgets import QMainWindow
 window = QMainWindow()
 window.setWindowTitle("bare")
@@ -59,8 +61,11 @@ window.installEventFilter(probe)
 window.show()
 app.exec()
 """
+)
 
-VIEWER = PROBE + """
+VIEWER = (
+    PROBE
+    + """
 from viewer.ui import main_window
 show = main_window.MainWindow.show
 def probed_show(self):
@@ -70,12 +75,14 @@ main_window.MainWindow.show = probed_show
 from viewer.ui.app import run
 run([])
 """
+)
 
 
 def _once(code: str, env: dict[str, str]) -> float:
     start = time.time()
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                         timeout=120, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True
+    ).stdout
     stamp = next(line for line in out.splitlines() if line.startswith("painted "))
     return (float(stamp.split()[1]) - start) * 1000
 

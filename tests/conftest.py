@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 # Qt aborts without a display unless told to render offscreen; set before anything imports Qt.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The user's data, settings and log folders are never touched by a test run (subprocesses inherit this).
+os.environ["TRIALVIEWER_HOME"] = tempfile.mkdtemp(prefix="trialviewer-tests-")
 
 ROOT = Path(__file__).resolve().parent.parent
 # The repo's own copies of ../shared/corpus and ../shared/seeds (unchanged public records): a clone

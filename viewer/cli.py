@@ -71,7 +71,7 @@ def _export(paths: list[str], kind: str, output: str | None) -> int:
         return 1
     skip = [Path(output)] if output and output != "-" else []
     try:
-        for result in load_paths(paths, skip):
+        for result in load_paths(paths, skip, contain_bugs=True):
             if result.error is not None:
                 failed += 1
                 print(f"error: {result.error}", file=sys.stderr)

@@ -12,6 +12,9 @@ CLI_WORDS = ("export", "formats", "schema", "--version", "-h", "--help")
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    from viewer.core.applog import configure_logging
+
+    configure_logging()
     if args and args[0] in CLI_WORDS:
         from viewer import cli
 

@@ -43,3 +43,31 @@ def test_core_tests_pass_with_pyside6_not_importable() -> None:
     )  # fmt: skip
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert " passed" in run.stdout
+
+
+PARSERS = ROOT / "viewer" / "core" / "parsers"
+HELPERS = ROOT / "viewer" / "core" / "parsing"
+ABOVE_PARSERS = ("viewer.core.formats", "viewer.core.loader", "viewer.cli", "viewer.ui")
+
+
+def test_parsers_sit_below_the_registry_and_never_import_each_other() -> None:
+    formats = [p for p in PARSERS.glob("*.py") if p.name not in {"__init__.py", "base.py"}]
+    assert formats, "no parser modules found"
+    for path in formats:
+        for name in _imports(path):
+            assert not name.startswith(ABOVE_PARSERS), f"{path.name} imports {name}, which sits above the parsers"
+            if name.startswith("viewer.core.parsers"):
+                assert name == "viewer.core.parsers.base", f"{path.name} imports another parser: {name}"
+    for path in HELPERS.glob("*.py"):
+        for name in _imports(path):
+            assert not name.startswith((*ABOVE_PARSERS, "viewer.core.parsers")), f"{path.name} imports {name}"
+
+
+def test_every_package_is_installed() -> None:
+    """pyproject lists the packages by hand (two live outside viewer/): each one under viewer/ must be there."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "viewer").rglob("__init__.py")}
+    assert found <= listed, f"packages missing from pyproject.toml: {sorted(found - listed)}"
+    assert {"viewer.resources", "viewer.protocols"} <= listed

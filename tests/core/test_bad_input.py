@@ -27,6 +27,7 @@ from viewer.core.formats import all_formats, detect
 from viewer.core.loader import load_paths, parse_bytes, read_file
 from viewer.core.model import Study
 from viewer.core.parsers import jsonl
+from viewer.core.policy import INTERACTIVE, Policy
 
 resource: ModuleType | None
 try:
@@ -414,18 +415,18 @@ def test_deeply_nested_xml(where: str) -> None:
 # --- size limits ---------------------------------------------------------------------------------------
 
 
-def test_oversized_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 1024)
-    monkeypatch.setattr("viewer.core.document.MAX_FILE_BYTES", 1024)
+def test_oversized_bytes() -> None:
     data = JSON_FILE.read_bytes()
-    refused(outcome(data, "big.json"), "big.json", ("too large",))
+    with pytest.raises(ParseError) as info:
+        loader.parse_bytes(data, "big.json", Policy(max_file_bytes=1024))
+    refused(info.value, "big.json", ("too large",))
 
 
 def test_oversized_file_is_not_read(tmp_path: Path) -> None:
     path = tmp_path / "huge.json"
     with open(path, "wb") as handle:  # sparse: no disk space used
         handle.write(b'{"protocolSection": {')
-        handle.truncate(loader.MAX_FILE_BYTES + 1)
+        handle.truncate(INTERACTIVE.max_file_bytes + 1)
     with pytest.raises(ParseError) as info, bounded(memory=64 * MIB):
         read_file(path)
     refused(info.value, str(path), ("too large",))
@@ -434,10 +435,9 @@ def test_oversized_file_is_not_read(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
-def test_endless_device_is_not_read_to_the_end(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(loader, "MAX_FILE_BYTES", MIB)
+def test_endless_device_is_not_read_to_the_end() -> None:
     with pytest.raises(ParseError) as info, bounded(seconds=10, memory=256 * MIB):
-        read_file("/dev/zero")
+        read_file("/dev/zero", Policy(max_file_bytes=MIB))
     assert "/dev/zero" in str(info.value)
 
 
@@ -574,7 +574,7 @@ def _listing(root: Path) -> set[str]:
     return {str(p) for p in root.rglob("*")}
 
 
-def test_zip_path_traversal_only_reads(tmp_path: Path) -> None:
+def test_zip_members_with_unsafe_paths_are_refused_and_nothing_is_written(tmp_path: Path) -> None:
     work = tmp_path / "a" / "b"
     work.mkdir(parents=True)
     archive = work / "evil.zip"
@@ -585,7 +585,8 @@ def test_zip_path_traversal_only_reads(tmp_path: Path) -> None:
     assert _listing(tmp_path) == before
     assert Path("/tmp/abs_evil.json").exists() == tmp_before
     assert [r.name.split("!", 1)[1] for r in results] == ["../../x.json", "/tmp/abs_evil.json"]
-    assert all(r.ok for r in results)
+    for result in results:
+        refused(result.error, result.name, ("absolute", ".."))  # type: ignore[arg-type]
 
 
 def test_corrupt_zip_archives(tmp_path: Path) -> None:
@@ -632,18 +633,16 @@ def test_zip_with_corrupt_member_data(tmp_path: Path, method: int) -> None:
     assert results[1].ok
 
 
-def test_zip_member_over_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 4096)
+def test_zip_member_over_the_limit(tmp_path: Path) -> None:
     archive = tmp_path / "big.zip"
     archive.write_bytes(_zip_bytes({"big.json": b" " * 8192 + JSON_FILE.read_bytes(), "small.json": b"{}"}))
-    results = list(load_paths([archive]))
+    results = list(load_paths([archive], policy=Policy(max_file_bytes=4096)))
     refused(results[0].error, results[0].name, ("too large",))  # type: ignore[arg-type]
     assert results[1].error is not None
 
 
-def test_zip_member_lying_about_its_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_zip_member_lying_about_its_size(tmp_path: Path) -> None:
     # 64 MiB of zeros said to be 100 bytes: memory stays within the file limit whatever the header claims.
-    monkeypatch.setattr(loader, "MAX_FILE_BYTES", MIB)
     data = bytearray(_zip_bytes({"bomb.json": bytes(64 * MIB)}))
     central = data.rfind(b"PK\x01\x02")
     struct.pack_into("<I", data, central + 24, 100)
@@ -652,7 +651,7 @@ def test_zip_member_lying_about_its_size(tmp_path: Path, monkeypatch: pytest.Mon
     archive = tmp_path / "bomb.zip"
     archive.write_bytes(bytes(data))
     with bounded(memory=48 * MIB):
-        [result] = list(load_paths([archive]))
+        [result] = list(load_paths([archive], policy=Policy(max_file_bytes=MIB)))
     assert result.error is not None and result.name in str(result.error)
 
 

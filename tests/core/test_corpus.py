@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, SEEDS
+from tests.conftest import CORPUS, DATA, SEEDS
+from viewer.core.document import Document
 from viewer.core.errors import ParseError
+from viewer.core.formats import detect, scores
 from viewer.core.loader import load_paths, parse_bytes, read_file
 from viewer.core.parsers.jsonl import dumps
 
@@ -100,3 +102,26 @@ def test_v2_extra_facts_are_kept() -> None:
     [other] = read_file(CORPUS / "A_ctgov_api_v2_json" / "aact__NCT02552212.json")
     assert other.extra["Secondary IDs"] == "2015-001894-41 (EUDRACT_NUMBER)"
     assert other.extra["Expanded access record"] == "NCT03559686"
+
+
+FIXTURES = sorted(p for p in (*EVERYTHING, *SEEDS.glob("*"), *DATA.rglob("*")) if p.is_file() and p.suffix != ".md")
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=_id)
+def test_detection_never_ties(path: Path) -> None:
+    """The best-scoring format wins; two formats claiming a real file equally would make the order matter."""
+    try:
+        head = Document(path.name, path.read_bytes()).head
+    except ParseError:
+        return  # empty or binary: refused before any format is asked
+    rated = scores(head)
+    if len(rated) >= 2:
+        assert rated[0][0] > rated[1][0], f"{rated[0][1].name} and {rated[1][1].name} tie at {rated[0][0]}"
+
+
+def test_detection_reads_only_the_head() -> None:
+    """A format is chosen from the first few KiB: the same head with a megabyte of anything after it."""
+    page = (SEEDS / "000_9a8944e657c20510.txt").read_bytes()
+    doc = Document("long.txt", page[:4096] + b"x" * 2**20)
+    assert detect(doc).name == "ctgov-page-text"
+    assert "text" not in doc.__dict__  # the whole text was never decoded

@@ -327,7 +327,7 @@ def test_bad_fixture_gives_a_clear_parse_error(name: str, reason: str) -> None:
         read_file(path)
     assert caught.value.file == str(path) and caught.value.reason == reason
     with pytest.raises(ParseError) as direct:
-        ctgov_xml.parse(Document(name, path.read_bytes()))
+        list(ctgov_xml.parse(Document(name, path.read_bytes())))
     assert direct.value.reason == reason
 
 
@@ -353,7 +353,7 @@ def test_ill_formed_xml_names_line_and_column() -> None:
 
 
 def test_detection() -> None:
-    assert ctgov_xml.detect(Document("a.xml", (LEGACY / "aact__NCT00001177.xml").read_bytes()))
-    assert ctgov_xml.detect(Document("b.xml", (ARCHIVE / "fabianvf__NCT00000122_20050623.xml").read_bytes()))
-    assert not ctgov_xml.detect(Document("c.xml", b'<?xml version="1.0"?><trials><trial/></trials>'))
-    assert not ctgov_xml.detect(Document("d.json", b'{"protocolSection": {}}'))
+    assert ctgov_xml.score(Document("a.xml", (LEGACY / "aact__NCT00001177.xml").read_bytes()).head)
+    assert ctgov_xml.score(Document("b.xml", (ARCHIVE / "fabianvf__NCT00000122_20050623.xml").read_bytes()).head)
+    assert not ctgov_xml.score(Document("c.xml", b'<?xml version="1.0"?><trials><trial/></trials>').head)
+    assert not ctgov_xml.score(Document("d.json", b'{"protocolSection": {}}').head)

@@ -22,8 +22,18 @@ from viewer.core.model import (
 )
 from viewer.core.outline import NONE_STATED, Kind, Node, age_range, humanize, one_line, outline, sites_by_country
 
-SECTIONS = ["Summary", "Eligibility", "Outcomes", "Sites", "Design", "Arms and interventions", "Contacts",
-            "References", "Other details", "Source"]
+SECTIONS = [
+    "Summary",
+    "Eligibility",
+    "Outcomes",
+    "Sites",
+    "Design",
+    "Arms and interventions",
+    "Contacts",
+    "References",
+    "Other details",
+    "Source",
+]
 SEED_FILES = [SEEDS / "000_9a8944e657c20510.txt", SEEDS / "004_5c3f0f274010b228.txt"]
 CTGOV_JSON = sorted((CORPUS / "A_ctgov_api_v2_json").glob("*.json"))
 
@@ -45,14 +55,26 @@ def test_sections_in_order() -> None:
 
 def test_eligibility_groups_facts_and_nested_criteria() -> None:
     nested = Criterion(text="One of:", children=(Criterion(text="a"), Criterion(text="b")))
-    study = _study(eligibility=Eligibility(
-        inclusion=(Criterion(text="Adults"), nested), exclusion=(Criterion(text="Pregnant"),),
-        minimum_age_years=18, maximum_age_raw="80 Years", sex="female", healthy_volunteers=False,
-        study_population="Patients at two clinics"))
+    study = _study(
+        eligibility=Eligibility(
+            inclusion=(Criterion(text="Adults"), nested),
+            exclusion=(Criterion(text="Pregnant"),),
+            minimum_age_years=18,
+            maximum_age_raw="80 Years",
+            sex="female",
+            healthy_volunteers=False,
+            study_population="Patients at two clinics",
+        )
+    )
     eligibility = outline(study).children[1]
     assert [c.title for c in eligibility.children] == [
-        "Inclusion (2)", "Exclusion (1)", "Age: 18 years to 80 Years", "Sex: Female", "Healthy volunteers: No",
-        "Study population"]
+        "Inclusion (2)",
+        "Exclusion (1)",
+        "Age: 18 years to 80 Years",
+        "Sex: Female",
+        "Healthy volunteers: No",
+        "Study population",
+    ]
     inclusion = eligibility.children[0]
     assert inclusion.children[1].ref is nested
     assert [c.label for c in inclusion.children[1].children] == ["a", "b"]
@@ -60,8 +82,12 @@ def test_eligibility_groups_facts_and_nested_criteria() -> None:
 
 
 def test_outcomes_with_time_frames_and_counts() -> None:
-    study = _study(outcomes=Outcomes(primary=(Outcome(measure="Survival", time_frame="5 years"),),
-                                     other=(Outcome(measure="QoL"), Outcome(measure="Pain"))))
+    study = _study(
+        outcomes=Outcomes(
+            primary=(Outcome(measure="Survival", time_frame="5 years"),),
+            other=(Outcome(measure="QoL"), Outcome(measure="Pain")),
+        )
+    )
     outcomes = outline(study).children[2]
     assert outcomes.title == "Outcomes (3)"
     assert [c.title for c in outcomes.children] == ["Primary (1)", "Other (2)"]  # no "Secondary (0)"
@@ -69,8 +95,10 @@ def test_outcomes_with_time_frames_and_counts() -> None:
 
 
 def test_empty_sub_groups_are_left_out() -> None:
-    study = _study(eligibility=Eligibility(exclusion=(Criterion(text="Pregnant"),)),
-                   summary=Summary(interventions=(Intervention(name="Aspirin"),)))
+    study = _study(
+        eligibility=Eligibility(exclusion=(Criterion(text="Pregnant"),)),
+        summary=Summary(interventions=(Intervention(name="Aspirin"),)),
+    )
     root = outline(study)
     eligibility, arms = root.find(("eligibility",)), root.find(("arms",))
     assert eligibility is not None and arms is not None
@@ -92,13 +120,20 @@ def test_empty_top_level_sections_stay_and_say_none_stated() -> None:
     for label in set(SECTIONS) - set(empty):
         assert not by_label[label].empty and by_label[label].note is None, label
     assert [c.label for c in by_label["Eligibility"].children] == [
-        "Age: Not stated", "Sex: Not stated", "Healthy volunteers: Not stated"]
+        "Age: Not stated",
+        "Sex: Not stated",
+        "Healthy volunteers: Not stated",
+    ]
     assert by_label["Source"].children == ()
 
 
 def test_sites_grouped_by_country_with_contacts() -> None:
-    sites = (Site(facility="B", country="Sweden"), Site(facility="A", country="Austria"), Site(facility="C"),
-             Site(facility="D", country="Sweden", contacts=(Contact(name="Dr X", role="PRINCIPAL_INVESTIGATOR"),)))
+    sites = (
+        Site(facility="B", country="Sweden"),
+        Site(facility="A", country="Austria"),
+        Site(facility="C"),
+        Site(facility="D", country="Sweden", contacts=(Contact(name="Dr X", role="PRINCIPAL_INVESTIGATOR"),)),
+    )
     node = outline(_study(sites=sites)).children[3]
     assert node.title == "Sites (4)"
     assert [c.title for c in node.children] == ["Austria (1)", "Sweden (2)", "Country not stated (1)"]
@@ -130,11 +165,18 @@ def test_summary_has_detailed_description_child_only_when_present() -> None:
     assert [c.kind for c in node.children] == [Kind.DESCRIPTION]
 
 
-@pytest.mark.parametrize(("code", "words"), [
-    ("NOT_YET_RECRUITING", "Not yet recruiting"), ("PHASE2", "Phase 2"), ("EARLY_PHASE1", "Early phase 1"),
-    ("NA", "Not applicable"), ("ACTIVE_NOT_RECRUITING", "Active, not recruiting"),
-    ("Authorised, recruitment pending", "Authorised, recruitment pending"), (None, ""),
-])
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        ("NOT_YET_RECRUITING", "Not yet recruiting"),
+        ("PHASE2", "Phase 2"),
+        ("EARLY_PHASE1", "Early phase 1"),
+        ("NA", "Not applicable"),
+        ("ACTIVE_NOT_RECRUITING", "Active, not recruiting"),
+        ("Authorised, recruitment pending", "Authorised, recruitment pending"),
+        (None, ""),
+    ],
+)
 def test_humanize(code: str | None, words: str) -> None:
     assert humanize(code) == words
 
@@ -145,26 +187,34 @@ def test_labels_are_one_line_and_bounded() -> None:
     assert len(long) <= 160 and long.endswith("…")
 
 
-@pytest.mark.parametrize(("fields", "text"), [
-    ({}, "Not stated"), ({"minimum_age_years": 18}, "18 years and older"),
-    ({"maximum_age_years": 65.5}, "up to 65.5 years"), ({"minimum_age_raw": "6 Months"}, "6 Months and older"),
-    ({"minimum_age_raw": "18 Years", "maximum_age_raw": "80 Years"}, "18 Years to 80 Years"),
-    # Legacy XML writes "N/A" where there is no limit; it is not an age
-    ({"minimum_age_raw": "18 Years", "minimum_age_years": 18, "maximum_age_raw": "N/A"}, "18 Years and older"),
-    ({"minimum_age_raw": "N/A", "maximum_age_raw": "N/A"}, "Not stated"),
-    ({"minimum_age_raw": "N/A", "maximum_age_raw": "65 Years", "maximum_age_years": 65}, "up to 65 Years"),
-    ({"minimum_age_raw": "None", "maximum_age_raw": " n/a "}, "Not stated"),
-    ({"minimum_age_raw": "", "maximum_age_raw": "", "minimum_age_years": 2}, "2 years and older"),
-    ({"minimum_age_raw": "N/A", "maximum_age_raw": "No limit"}, "Not stated"),
-])
+@pytest.mark.parametrize(
+    ("fields", "text"),
+    [
+        ({}, "Not stated"),
+        ({"minimum_age_years": 18}, "18 years and older"),
+        ({"maximum_age_years": 65.5}, "up to 65.5 years"),
+        ({"minimum_age_raw": "6 Months"}, "6 Months and older"),
+        ({"minimum_age_raw": "18 Years", "maximum_age_raw": "80 Years"}, "18 Years to 80 Years"),
+        # Legacy XML writes "N/A" where there is no limit; it is not an age
+        ({"minimum_age_raw": "18 Years", "minimum_age_years": 18, "maximum_age_raw": "N/A"}, "18 Years and older"),
+        ({"minimum_age_raw": "N/A", "maximum_age_raw": "N/A"}, "Not stated"),
+        ({"minimum_age_raw": "N/A", "maximum_age_raw": "65 Years", "maximum_age_years": 65}, "up to 65 Years"),
+        ({"minimum_age_raw": "None", "maximum_age_raw": " n/a "}, "Not stated"),
+        ({"minimum_age_raw": "", "maximum_age_raw": "", "minimum_age_years": 2}, "2 years and older"),
+        ({"minimum_age_raw": "N/A", "maximum_age_raw": "No limit"}, "Not stated"),
+    ],
+)
 def test_age_range(fields: dict[str, object], text: str) -> None:
     assert age_range(Eligibility.model_validate(fields)) == text
 
 
-@pytest.mark.parametrize(("name", "age"), [
-    ("aact__NCT00023673.xml", "Age: Not stated"),  # <minimum_age>N/A and <maximum_age>N/A
-    ("aact__NCT00277524.xml", "Age: 18 Years and older"),  # <minimum_age>18 Years, <maximum_age>N/A
-])
+@pytest.mark.parametrize(
+    ("name", "age"),
+    [
+        ("aact__NCT00023673.xml", "Age: Not stated"),  # <minimum_age>N/A and <maximum_age>N/A
+        ("aact__NCT00277524.xml", "Age: 18 Years and older"),  # <minimum_age>18 Years, <maximum_age>N/A
+    ],
+)
 def test_legacy_xml_without_age_limits(name: str, age: str) -> None:
     (study,) = read_file(CORPUS / "B_ctgov_legacy_xml" / name)
     node = outline(study).find(("eligibility", "age"))

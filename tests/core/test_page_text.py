@@ -7,7 +7,7 @@ import pytest
 from tests.conftest import DATA, SEEDS
 from viewer.core.errors import ParseError
 from viewer.core.loader import parse_bytes, read_file
-from viewer.core.parsers.pagetext import parse_address, split_conditions, split_intervention_line
+from viewer.core.parsing.pagetext import parse_address, split_conditions, split_intervention_line
 
 
 def test_newer_ctgov_layout() -> None:

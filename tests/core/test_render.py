@@ -39,12 +39,39 @@ from viewer.core.render import (
 )
 
 HOSTILE = [
-    "<img src=http://x>", "<script>alert(1)</script>", "[link](file:///etc/passwd)", "![](http://x/y.png)",
-    "# Heading", "*emphasis* and _under_ and **strong**", "<http://auto.example>", "&lt;b&gt; &amp; &#60;i&#62;",
-    "`code`", "| a | b |", "<iframe src='file:///etc/passwd'></iframe>", "<a href=\"javascript:alert(1)\">x</a>",
+    "<img src=http://x>",
+    "<script>alert(1)</script>",
+    "[link](file:///etc/passwd)",
+    "![](http://x/y.png)",
+    "# Heading",
+    "*emphasis* and _under_ and **strong**",
+    "<http://auto.example>",
+    "&lt;b&gt; &amp; &#60;i&#62;",
+    "`code`",
+    "| a | b |",
+    "<iframe src='file:///etc/passwd'></iframe>",
+    '<a href="javascript:alert(1)">x</a>',
 ]
-ALLOWED_TAGS = {"h1", "h2", "h3", "h4", "p", "strong", "em", "ol", "ul", "li", "br", "table", "thead", "tbody",
-                "tr", "th", "td", "hr"}
+ALLOWED_TAGS = {
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "p",
+    "strong",
+    "em",
+    "ol",
+    "ul",
+    "li",
+    "br",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "hr",
+}
 DOCUMENT_TAGS = ALLOWED_TAGS | {"html", "head", "meta", "title", "style", "body", "main"}
 
 
@@ -81,16 +108,31 @@ def _hostile_study() -> Study:
     h = " ".join(HOSTILE)
     source = Source(file="<img src=x>.json", format="test", sha256="0" * 64, warnings=(h,))
     return Study(
-        id="NCT<script>", registry=h, source=source,
-        summary=Summary(brief_title=h, official_title=h, brief_summary="\n".join(HOSTILE), conditions=(h,),
-                        detailed_description=h, interventions=(Intervention(name=h, description=h),)),
-        eligibility=Eligibility(inclusion=(Criterion(text=h, children=(Criterion(text=h),)),),
-                                exclusion=(Criterion(text=h),), criteria_text=h, study_population=h),
+        id="NCT<script>",
+        registry=h,
+        source=source,
+        summary=Summary(
+            brief_title=h,
+            official_title=h,
+            brief_summary="\n".join(HOSTILE),
+            conditions=(h,),
+            detailed_description=h,
+            interventions=(Intervention(name=h, description=h),),
+        ),
+        eligibility=Eligibility(
+            inclusion=(Criterion(text=h, children=(Criterion(text=h),)),),
+            exclusion=(Criterion(text=h),),
+            criteria_text=h,
+            study_population=h,
+        ),
         outcomes=Outcomes(primary=(Outcome(measure=h, time_frame=h, description=h),)),
         sites=(Site(facility=h, city=h, country=h, contacts=(Contact(name=h, email=h, phone=h),)),),
-        contacts=(Contact(name=h, role=h),), officials=(Contact(name=h),),
-        arms=(Arm(label=h, description=h, interventions=(h,)),), design=Design(allocation=h),
-        references=(Reference(citation=h, url="javascript:alert(1)", pmid=h),), extra={h: h},
+        contacts=(Contact(name=h, role=h),),
+        officials=(Contact(name=h),),
+        arms=(Arm(label=h, description=h, interventions=(h,)),),
+        design=Design(allocation=h),
+        references=(Reference(citation=h, url="javascript:alert(1)", pmid=h),),
+        extra={h: h},
     )
 
 
@@ -154,9 +196,19 @@ def test_study_markdown_is_complete() -> None:
     study = read_file(ROOT / "protocols" / "02_2024-516057-42-00_medpath-page.txt")[0]
     md = study_markdown(study)
     assert md.startswith("# 2024-516057-42-00: ")
-    for heading in ("## Summary", "## Eligibility", "### Inclusion (5)", "### Exclusion (5)", "## Outcomes (6)",
-                    "### Primary (1)", "### Secondary (5)", "## Sites (1)", "## Design", "## Other details (2)",
-                    "## Source"):
+    for heading in (
+        "## Summary",
+        "## Eligibility",
+        "### Inclusion (5)",
+        "### Exclusion (5)",
+        "## Outcomes (6)",
+        "### Primary (1)",
+        "### Secondary (5)",
+        "## Sites (1)",
+        "## Design",
+        "## Other details (2)",
+        "## Source",
+    ):
         assert heading in md, heading
     for empty in ("Arms and interventions", "Contacts", "References"):  # sections the record leaves empty
         assert f"## {empty}\n\n*Nothing recorded.*" in md, empty
@@ -167,10 +219,21 @@ def test_study_markdown_is_complete() -> None:
 
 def test_study_markdown_sites_contacts_extra_and_warnings() -> None:
     source = Source(file="f.json", format="test", sha256="ab" * 32, warnings=("date guessed",))
-    study = Study(id="X1", registry="Test", source=source, extra={"Ethics committee": "Approved"},
-                  sites=(Site(facility="Karolinska", city="Stockholm", country="Sweden",
-                              contacts=(Contact(name="Ann Berg", email="ann@example.org", phone="+46 8 123"),)),),
-                  references=(Reference(citation="Smith J. Trial.", pmid="123"),))
+    study = Study(
+        id="X1",
+        registry="Test",
+        source=source,
+        extra={"Ethics committee": "Approved"},
+        sites=(
+            Site(
+                facility="Karolinska",
+                city="Stockholm",
+                country="Sweden",
+                contacts=(Contact(name="Ann Berg", email="ann@example.org", phone="+46 8 123"),),
+            ),
+        ),
+        references=(Reference(citation="Smith J. Trial.", pmid="123"),),
+    )
     md = study_markdown(study)
     assert "### Sweden (1)" in md and "**Karolinska** · Stockholm" in md
     assert "    - **Ann Berg** · +46 8 123 · ann@example.org" in md
@@ -187,8 +250,11 @@ def test_node_markdown_has_heading_and_empty_state() -> None:
     assert refs is not None and "Nothing recorded" in render_node(refs)
 
 
-@pytest.mark.parametrize("path", [*sorted(SEEDS.glob("*.txt")), *sorted((CORPUS / "A_ctgov_api_v2_json").glob("*"))],
-                         ids=lambda p: Path(p).name)
+@pytest.mark.parametrize(
+    "path",
+    [*sorted(SEEDS.glob("*.txt")), *sorted((CORPUS / "A_ctgov_api_v2_json").glob("*"))],
+    ids=lambda p: Path(p).name,
+)
 def test_real_records_render(path: Path) -> None:
     for study in read_file(path):
         html = markdown_to_html(study_markdown(study))
@@ -208,8 +274,12 @@ def test_text_after_a_label_shows_exactly_as_written(text: str) -> None:
 
 def test_ages_without_a_limit_render_in_words() -> None:
     source = Source(file="f.xml", format="test", sha256="0" * 64)
-    study = Study(id="NCT1", registry="Test", source=source, eligibility=Eligibility(
-        minimum_age_raw="18 Years", minimum_age_years=18, maximum_age_raw="N/A"))
+    study = Study(
+        id="NCT1",
+        registry="Test",
+        source=source,
+        eligibility=Eligibility(minimum_age_raw="18 Years", minimum_age_years=18, maximum_age_raw="N/A"),
+    )
     text = render_node(outline(study).children[1])
     assert "**Age:** 18 Years and older" in text and "N/A" not in text
 
@@ -217,8 +287,11 @@ def test_ages_without_a_limit_render_in_words() -> None:
 LARGE = CORPUS / "B_ctgov_legacy_xml" / "aact__NCT02465060.xml"  # 1,218 sites
 
 
-@pytest.mark.parametrize("path", [*sorted(SEEDS.glob("*.txt")), *sorted((CORPUS / "A_ctgov_api_v2_json").glob("*")),
-                                  LARGE], ids=lambda p: Path(p).name)
+@pytest.mark.parametrize(
+    "path",
+    [*sorted(SEEDS.glob("*.txt")), *sorted((CORPUS / "A_ctgov_api_v2_json").glob("*")), LARGE],
+    ids=lambda p: Path(p).name,
+)
 def test_text_size_never_much_under_what_renders(path: Path) -> None:
     """It decides whether a node renders in a worker, so a big render must never look small."""
     for study in read_file(path):

@@ -39,8 +39,9 @@ print("problems dock:", window._problems is not None)
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=ENV, capture_output=True, text=True,
-                          timeout=180, check=False)
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=180, check=False
+    )
 
 
 def test_smoke_test_with_both_seeds_exits_zero() -> None:
@@ -65,8 +66,15 @@ def test_window_paints_before_anything_is_parsed(tmp_path: Path) -> None:
 
 def test_the_viewer_draws_with_fusion_whatever_the_platform_default() -> None:
     code = "from viewer.ui.app import _application; print(_application().style().name())"
-    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**ENV, "QT_STYLE_OVERRIDE": "Windows"},
-                         capture_output=True, text=True, timeout=60, check=False)
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**ENV, "QT_STYLE_OVERRIDE": "Windows"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert run.stdout.strip().lower() == "fusion", run.stdout + run.stderr
 
 

@@ -23,9 +23,13 @@ HOSTILE = "<img src=http://x/y.png> <script>alert(1)</script> [link](file:///etc
 
 
 def _hostile() -> Study:
-    return Study(id="NCT1", registry="Test", source=Source(file="f", format="t", sha256="0" * 64),
-                 eligibility=Eligibility(inclusion=(Criterion(text=HOSTILE),)),
-                 sites=(Site(facility=HOSTILE, contacts=(Contact(name="Dr A", email="a@example.org"),)),))
+    return Study(
+        id="NCT1",
+        registry="Test",
+        source=Source(file="f", format="t", sha256="0" * 64),
+        eligibility=Eligibility(inclusion=(Criterion(text=HOSTILE),)),
+        sites=(Site(facility=HOSTILE, contacts=(Contact(name="Dr A", email="a@example.org"),)),),
+    )
 
 
 def test_empty_state_explains_what_to_do(qtbot: QtBot) -> None:
@@ -85,8 +89,10 @@ def test_breadcrumb_is_plain_text(qtbot: QtBot) -> None:
     assert pane.breadcrumb.toolTip() == "<p>&lt;b&gt;not bold&lt;/b&gt;</p>"  # the tool tip shows it literally too
 
 
-LONG_TRAIL = ("NCT01165008 › Eligibility › Inclusion (3) › Men and women aged 18 to 80 years with diagnosis of"
-              " PM, DM or IBM based on Peter and Bohan's and Griggs' criteria <i>and</i> & more")
+LONG_TRAIL = (
+    "NCT01165008 › Eligibility › Inclusion (3) › Men and women aged 18 to 80 years with diagnosis of"
+    " PM, DM or IBM based on Peter and Bohan's and Griggs' criteria <i>and</i> & more"
+)
 
 
 def test_a_long_breadcrumb_is_elided_to_fit_with_the_whole_trail_in_its_tool_tip(qtbot: QtBot) -> None:
@@ -125,6 +131,7 @@ def test_zoom_enlarges_the_text(qtbot: QtBot) -> None:
 
 
 # Large nodes: rendered in a worker, newest request wins ---------------------------------------------------
+
 
 def _pane(qtbot: QtBot) -> DetailPane:
     pane = DetailPane()

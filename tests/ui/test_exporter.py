@@ -16,11 +16,14 @@ from viewer.ui import exporter as exporter_module
 from viewer.ui.exporter import StudyExporter, print_document
 
 
-@pytest.mark.parametrize(("fmt", "check"), [
-    ("json", lambda text: json.loads(text)["id"] == "NCT01165008"),
-    ("markdown", lambda text: text.startswith("# NCT01165008: Anakinra in Myositis")),
-    ("html", lambda text: text.startswith("<!DOCTYPE html>") and "<h2>Eligibility</h2>" in text),
-])
+@pytest.mark.parametrize(
+    ("fmt", "check"),
+    [
+        ("json", lambda text: json.loads(text)["id"] == "NCT01165008"),
+        ("markdown", lambda text: text.startswith("# NCT01165008: Anakinra in Myositis")),
+        ("html", lambda text: text.startswith("<!DOCTYPE html>") and "<h2>Eligibility</h2>" in text),
+    ],
+)
 def test_text_exports(qtbot: QtBot, tmp_path: Path, seed_studies: list[Study], fmt: str, check: object) -> None:
     parent = QWidget()
     qtbot.addWidget(parent)

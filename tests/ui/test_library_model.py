@@ -35,8 +35,9 @@ def test_columns_show_id_title_registry_status(seed_studies: list[Study]) -> Non
 
 
 def test_tool_tips_escape_record_text(seed_studies: list[Study]) -> None:
-    hostile = seed_studies[0].model_copy(update={"summary": seed_studies[0].summary.model_copy(
-        update={"brief_title": "<img src=http://x>"})})
+    hostile = seed_studies[0].model_copy(
+        update={"summary": seed_studies[0].summary.model_copy(update={"brief_title": "<img src=http://x>"})}
+    )
     tip = _model([hostile]).data(_model([hostile]).index(0, 1), Qt.ItemDataRole.ToolTipRole)
     assert "<img" not in tip and "&lt;img src=http://x&gt;" in tip
 
@@ -57,8 +58,9 @@ def test_remove_rows_returns_studies_and_reindexes(seed_studies: list[Study], sa
     assert model.rowCount() == 0
 
 
-def test_proxy_model_tester_and_word_filter(qtmodeltester: ModelTester, seed_studies: list[Study],
-                                            sample_study: Study) -> None:
+def test_proxy_model_tester_and_word_filter(
+    qtmodeltester: ModelTester, seed_studies: list[Study], sample_study: Study
+) -> None:
     proxy = LibraryProxy()
     proxy.setSourceModel(_model([*seed_studies, sample_study]))
     qtmodeltester.check(proxy)

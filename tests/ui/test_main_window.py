@@ -128,8 +128,9 @@ def test_drop_files_and_folders(qtbot: QtBot, window: MainWindow, tmp_path: Path
     (folder / "seed.txt").write_bytes(SEED_FILES[1].read_bytes())
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(folder)), QUrl.fromLocalFile(str(SAMPLE))])
-    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier
+    )
     with qtbot.waitSignal(window.loader.idle, timeout=30_000):
         window.dropEvent(event)
     ids = sorted(window.library_model.study(r).id for r in range(window.library_model.rowCount()))
@@ -191,19 +192,40 @@ def test_keyboard_access_names_and_tab_order(qtbot: QtBot, window: MainWindow) -
     for menu_action in window.menuBar().actions():
         assert "&" in menu_action.text()
     a = window.actions_
-    for action in (a.open, a.open_folder, a.print, a.quit, a.filter, a.zoom_in, a.zoom_out, a.zoom_reset,
-                   a.go_library, a.go_tree, a.go_detail, a.export["pdf"]):
+    for action in (
+        a.open,
+        a.open_folder,
+        a.print,
+        a.quit,
+        a.filter,
+        a.zoom_in,
+        a.zoom_out,
+        a.zoom_reset,
+        a.go_library,
+        a.go_tree,
+        a.go_detail,
+        a.export["pdf"],
+    ):
         assert not action.shortcut().isEmpty(), action.text()
-    for widget in window.findChildren(QAbstractItemView) + window.findChildren(QLineEdit) \
-            + window.findChildren(QTextBrowser):
+    for widget in (
+        window.findChildren(QAbstractItemView) + window.findChildren(QLineEdit) + window.findChildren(QTextBrowser)
+    ):
         if widget.isVisibleTo(window) or widget.parent() is not None:
             assert widget.accessibleName() or isinstance(widget.parent(), QAbstractItemView), widget
-    chain = [window.library.filter_edit, window.library.view, window.tree.view, window.detail.browser,
-             window.detail.copy_button]
+    chain = [
+        window.library.filter_edit,
+        window.library.view,
+        window.tree.view,
+        window.detail.browser,
+        window.detail.copy_button,
+    ]
     window.show()
     qtbot.waitExposed(window)
-    tab_stops = [w for w in _focus_chain(window.library.filter_edit)
-                 if w.focusPolicy() & Qt.FocusPolicy.TabFocus and w.isVisible() and w.isEnabled()]
+    tab_stops = [
+        w
+        for w in _focus_chain(window.library.filter_edit)
+        if w.focusPolicy() & Qt.FocusPolicy.TabFocus and w.isVisible() and w.isEnabled()
+    ]
     assert [w for w in tab_stops if w in chain] == chain
 
 
@@ -223,10 +245,12 @@ def test_focus_shortcuts_and_filter(qtbot: QtBot, window: MainWindow) -> None:
     window.show()
     window.activateWindow()
     qtbot.waitActive(window)
-    for action, widget in ((window.actions_.go_tree, window.tree.view),
-                           (window.actions_.filter, window.library.filter_edit),
-                           (window.actions_.go_detail, window.detail.browser),
-                           (window.actions_.go_library, window.library.view)):
+    for action, widget in (
+        (window.actions_.go_tree, window.tree.view),
+        (window.actions_.filter, window.library.filter_edit),
+        (window.actions_.go_detail, window.detail.browser),
+        (window.actions_.go_library, window.library.view),
+    ):
         action.trigger()
         qtbot.waitUntil(partial(_has_focus, widget))
 

@@ -61,13 +61,18 @@ def test_copy_row_text(qtbot: QtBot, seed_studies: list[Study]) -> None:
 
 
 def test_a_section_the_next_study_lacks_falls_back_to_its_nearest_parent(
-        qtbot: QtBot, seed_studies: list[Study]) -> None:
+    qtbot: QtBot, seed_studies: list[Study]
+) -> None:
     tree = ProtocolTree()
     qtbot.addWidget(tree)
     tree.show_study(seed_studies[0])
     assert tree.select_key(("eligibility", "exclusion"))
-    only_inclusion = Study(id="NCT2", registry="Test", source=Source(file="f", format="t", sha256="0" * 64),
-                           eligibility=Eligibility(inclusion=(Criterion(text="Adults"),)))
+    only_inclusion = Study(
+        id="NCT2",
+        registry="Test",
+        source=Source(file="f", format="t", sha256="0" * 64),
+        eligibility=Eligibility(inclusion=(Criterion(text="Adults"),)),
+    )
     with qtbot.waitSignal(tree.node_selected) as blocker:
         tree.show_study(only_inclusion)
     assert blocker.args[0].key == ("eligibility",)  # no "Exclusion (0)" row: its parent is selected instead

@@ -15,8 +15,7 @@ def _rows(model: ProtocolTreeModel, parent: QModelIndex = QModelIndex()) -> list
     return [model.index(r, 0, parent).data() for r in range(model.rowCount(parent))]
 
 
-def test_model_tester_over_studies(qtmodeltester: ModelTester, seed_studies: list[Study],
-                                   sample_study: Study) -> None:
+def test_model_tester_over_studies(qtmodeltester: ModelTester, seed_studies: list[Study], sample_study: Study) -> None:
     model = ProtocolTreeModel()
     qtmodeltester.check(model)
     for study in [*seed_studies, sample_study]:
@@ -71,9 +70,18 @@ def test_empty_sections_stay_muted_and_empty_groups_are_absent(qtmodeltester: Mo
     model = ProtocolTreeModel()
     model.set_root(outline(study))
     qtmodeltester.check(model)
-    assert _rows(model) == ["Summary", "Eligibility", "Outcomes  ·  none stated", "Sites  ·  none stated", "Design",
-                            "Arms and interventions  ·  none stated", "Contacts  ·  none stated",
-                            "References  ·  none stated", "Other details  ·  none stated", "Source"]
+    assert _rows(model) == [
+        "Summary",
+        "Eligibility",
+        "Outcomes  ·  none stated",
+        "Sites  ·  none stated",
+        "Design",
+        "Arms and interventions  ·  none stated",
+        "Contacts  ·  none stated",
+        "References  ·  none stated",
+        "Other details  ·  none stated",
+        "Source",
+    ]
     assert not any("(0)" in row for row in _rows(model))
     muted = QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
     for row in range(model.rowCount()):

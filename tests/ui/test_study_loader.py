@@ -15,8 +15,7 @@ def test_load_work_reports_batches_and_failures(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{ not json", encoding="utf-8")
     batches: list[LoadBatch] = []
-    summary = load_work((*map(str, SEED_FILES), str(bad), str(tmp_path / "missing.xml")), CancelToken(),
-                        batches.append)
+    summary = load_work((*map(str, SEED_FILES), str(bad), str(tmp_path / "missing.xml")), CancelToken(), batches.append)
     assert batches[0].total == 4
     assert sorted(s.id for b in batches for s in b.studies) == ["2024-516057-42-00", "NCT01165008"]
     failures = [f for b in batches for f in b.failures]

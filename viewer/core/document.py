@@ -6,14 +6,19 @@ import codecs
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from viewer.core.errors import ParseError
+from viewer.core.policy import INTERACTIVE, Policy
 
-MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_FILE_BYTES = INTERACTIVE.max_file_bytes
 """Larger files are refused with a message: memory stays bounded whatever is opened."""
+HEAD_BYTES = 8192
+"""How much of a file format detection reads."""
+T = TypeVar("T")
 
 LATIN1_GUESS = "not valid UTF-8; read as Windows-1252/Latin-1"
 
@@ -33,6 +38,7 @@ class Document:
     name: str
     data: bytes
     warnings: list[str] = field(default_factory=list)
+    policy: Policy = INTERACTIVE
 
     @cached_property
     def sha256(self) -> str:
@@ -45,8 +51,28 @@ class Document:
 
     @cached_property
     def head(self) -> str:
-        """The first few kilobytes as text, for format detection."""
-        return self.text[:8192].lstrip("\ufeff \t\r\n")
+        """The first few kilobytes of text after any leading blanks, for format detection.
+
+        Only `HEAD_BYTES` are decoded (the whole text is decoded once a format is chosen), so detection
+        costs the same for a 1 KiB file and a 200 MiB one. Raises ParseError for empty and binary data.
+        """
+        data = self.data
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:HEAD_BYTES]:
+            return self.text[:HEAD_BYTES].lstrip("\ufeff \t\r\n")  # UTF-16/32: rare, decoded whole
+        start = len(data) - len(data.lstrip())
+        if start == len(data):
+            raise ParseError(self.name, "the file is empty")
+        chunk = data[start : start + HEAD_BYTES]
+        try:
+            text = chunk.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            # Cut inside a character at the end of the chunk is fine; anything else is the Latin-1 case.
+            cut = exc.start >= len(chunk) - 3
+            text = chunk[: exc.start].decode("utf-8") if cut else chunk.decode("cp1252", "replace")
+        head = _refuse_binary(text, self.name).lstrip("\ufeff \t\r\n\f\v")
+        if not head and not data[start + HEAD_BYTES :].strip():
+            raise ParseError(self.name, "the file is empty")
+        return head
 
     def json(self) -> Any:
         """The text as JSON. Lone surrogate escapes ("\\ud800") become U+FFFD, with a warning:
@@ -55,6 +81,8 @@ class Document:
             data = json.loads(self.text)
         except json.JSONDecodeError as exc:
             raise self.fail(f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+        except RecursionError:
+            raise self.fail("JSON nested too deeply to read") from None
         text = self.text
         if ("\\ud" in text or "\\uD" in text) and _SURROGATE_ESCAPE.search(text):
             fixed = _replace_surrogates(data)
@@ -69,6 +97,22 @@ class Document:
 
     def fail(self, reason: str) -> ParseError:
         return ParseError(self.name, reason)
+
+    def take(self, items: Sequence[T], what: str, warnings: list[str]) -> Sequence[T]:
+        """`items` cut to the policy's list limit, with a warning naming what was cut."""
+        limit = self.policy.max_list_items
+        if len(items) <= limit:
+            return items
+        warnings.append(f"{what}: {len(items):,} listed; only the first {limit:,} are kept")
+        return items[:limit]
+
+    def cut(self, text: str | None, what: str, warnings: list[str]) -> str | None:
+        """`text` cut to the policy's text limit, with a warning naming what was cut."""
+        limit = self.policy.max_text_chars
+        if text is None or len(text) <= limit:
+            return text
+        warnings.append(f"{what}: {len(text):,} characters; only the first {limit:,} are kept")
+        return text[:limit]
 
 
 def decode(data: bytes, name: str, warnings: list[str]) -> str:

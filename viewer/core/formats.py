@@ -1,74 +1,60 @@
-"""The registry of input formats: content detection and dispatch to one parser per format."""
+"""The registry of input formats: detection by score, and dispatch to one parser per format."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
-
-from pydantic import ValidationError
+from collections.abc import Iterator
 
 from viewer.core.document import Document
 from viewer.core.errors import ParseError
 from viewer.core.model import Study
+from viewer.core.parsers.base import Format
 
-
-@dataclass(frozen=True)
-class Format:
-    """One input format: how to recognise it from content and how to parse it."""
-
-    name: str
-    label: str
-    detect: Callable[[Document], bool]
-    parse: Callable[[Document], list[Study]]
-    extensions: tuple[str, ...] = ()
-
-
-def make_study(doc: Document, fmt: str, record: int, fields: dict[str, Any], warnings: Sequence[str] = ()) -> Study:
-    """Validate a parser's plain dict into a Study, attaching provenance."""
-    fields["source"] = {
-        "file": doc.name,
-        "format": fmt,
-        "sha256": doc.sha256,
-        "warnings": (*doc.warnings, *warnings),
-        "record": record,
-    }
-    try:
-        return Study.model_validate(fields)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ParseError(
-            doc.name, f"record {record + 1} does not fit the study model ({where}: {first['msg']})"
-        ) from None
+UNKNOWN = "not a trial record in any format the viewer reads (see Help › Supported Formats, or `trialviewer formats`)"
 
 
 def all_formats() -> tuple[Format, ...]:
-    """Every supported format, in detection order (most specific first)."""
+    """Every supported format (the order matters only for listing them)."""
     from viewer.core.parsers import FORMATS
 
     return FORMATS
 
 
+def scores(head: str) -> list[tuple[int, Format]]:
+    """Every format's score for a file head, best first (for detection and for tests that forbid ties)."""
+    rated = [(fmt.score(head), fmt) for fmt in all_formats()]
+    return sorted((pair for pair in rated if pair[0] > 0), key=lambda pair: -pair[0])
+
+
 def detect(doc: Document) -> Format:
-    """The format of a document, judged from its content; ParseError when none fits."""
-    for fmt in all_formats():
-        if fmt.detect(doc):
-            return fmt
-    raise ParseError(doc.name, "not a trial record in any supported format (see `trialviewer formats`)")
+    """The format of a document, judged from its head; the best score wins. ParseError when none fits."""
+    rated = scores(doc.head)
+    if not rated:
+        raise ParseError(doc.name, UNKNOWN)
+    return rated[0][1]
+
+
+def iter_document(doc: Document) -> Iterator[Study]:
+    """Detect and parse, one study at a time.
+
+    A file that is wrong raises ParseError (possibly after some studies were yielded: the caller keeps
+    those). Any other exception is a bug in the viewer and propagates: it is never dressed up as a bad file.
+    """
+    fmt = detect(doc)
+    count = 0
+    try:
+        for study in fmt.parse(doc):
+            count += 1
+            if count > doc.policy.max_studies:
+                raise ParseError(
+                    doc.name, f"more than {doc.policy.max_studies:,} studies in one file; the rest are not read"
+                )
+            yield study
+    except RecursionError:
+        raise ParseError(doc.name, f"{fmt.label}: structure nested too deeply") from None
+    if not count:
+        raise ParseError(doc.name, f"{fmt.label}: no study found in the file")
 
 
 def parse_document(doc: Document) -> list[Study]:
-    """Detect and parse; every failure comes back as a ParseError naming the file."""
-    fmt = detect(doc)
-    try:
-        studies = fmt.parse(doc)
-    except ParseError:
-        raise
-    except RecursionError:
-        raise ParseError(doc.name, f"{fmt.label}: structure nested too deeply") from None
-    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
-        raise ParseError(doc.name, f"{fmt.label}: unexpected content ({type(exc).__name__}: {exc})") from None
-    if not studies:
-        raise ParseError(doc.name, f"{fmt.label}: no study found in the file")
-    return studies
+    """All the studies of a document; ParseError naming the file when it is wrong."""
+    return list(iter_document(doc))

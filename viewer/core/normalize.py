@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from viewer.core.parsing.textlines import trimmed
+
 _NON_WORD = re.compile(r"[^A-Z0-9]+")
 
 STATUSES = (
@@ -55,11 +57,7 @@ def clean_block(value: object) -> str | None:
     raw = str(value)
     if "\n" not in raw and "\r" not in raw:
         return raw.strip() or None
-    lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    while lines and not lines[-1].strip():
-        lines.pop()
+    lines = trimmed(raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     if not lines:
         return None
     indents = [len(line) - len(line.lstrip(" ")) for line in lines if line.strip()]

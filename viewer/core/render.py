@@ -120,12 +120,9 @@ def study_html(study: Study) -> str:
 @cache
 def export_css() -> str:
     """The style sheet embedded in HTML exports (kept in resources/, with the other colours)."""
-    from viewer.core.bundle import resources_dir
+    from viewer.core.bundle import resource_text
 
-    try:
-        return (resources_dir() / "styles" / "export.css").read_text(encoding="utf-8")
-    except OSError:
-        return "body { font-family: sans-serif; max-width: 50em; margin: 2em auto; }\n"
+    return resource_text("styles/export.css")
 
 
 def render_node(node: Node, level: int = 2, full: bool = False) -> str:

@@ -10,8 +10,14 @@ from viewer.ui.resources import icon
 
 StandardKey = QKeySequence.StandardKey
 # Some platforms (and the offscreen one) bind nothing to these standard keys; the usual ones then.
-FALLBACK_KEYS = {StandardKey.Quit: "Ctrl+Q", StandardKey.Print: "Ctrl+P", StandardKey.Open: "Ctrl+O",
-                 StandardKey.Find: "Ctrl+F", StandardKey.ZoomIn: "Ctrl++", StandardKey.ZoomOut: "Ctrl+-"}
+FALLBACK_KEYS = {
+    StandardKey.Quit: "Ctrl+Q",
+    StandardKey.Print: "Ctrl+P",
+    StandardKey.Open: "Ctrl+O",
+    StandardKey.Find: "Ctrl+F",
+    StandardKey.ZoomIn: "Ctrl++",
+    StandardKey.ZoomOut: "Ctrl+-",
+}
 SCHEME_LABELS = (("system", "Follow &System"), ("light", "&Light"), ("dark", "&Dark"))
 SORT_LABELS = ((-1, "&Order Opened"), (0, "&ID"), (1, "&Title"), (2, "&Registry"), (3, "&Status"))
 

@@ -29,8 +29,11 @@ def _application() -> QApplication:
 
 def run(paths: list[str], smoke_test: bool = False) -> int:
     """Open the main window with the bundled protocols, the last session's library and `paths`."""
-    if smoke_test and sys.platform.startswith("linux") and not (os.environ.get("DISPLAY")
-                                                                 or os.environ.get("WAYLAND_DISPLAY")):
+    if (
+        smoke_test
+        and sys.platform.startswith("linux")
+        and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    ):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # checks of installed builds run headless
     app = _application()
     from viewer.ui.appearance import Appearance

@@ -25,6 +25,8 @@ def show_about(parent: QWidget) -> None:
 
     from viewer import __version__
 
-    QMessageBox.about(parent, "About Trial Protocol Viewer",
-                      f"<h3>Trial Protocol Viewer {__version__}</h3>"
-                      "<p>An offline viewer for clinical-trial records.</p>")
+    QMessageBox.about(
+        parent,
+        "About Trial Protocol Viewer",
+        f"<h3>Trial Protocol Viewer {__version__}</h3><p>An offline viewer for clinical-trial records.</p>",
+    )

@@ -62,8 +62,14 @@ def write_pdf(study: Study, path: str, _token: CancelToken, _report: Report) -> 
     writer = QPdfWriter(path)
     writer.setTitle(f"{study.id}: {study.title}")
     writer.setCreator("Trial Protocol Viewer")
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
-                                     QMarginsF(18, 18, 18, 18), QPageLayout.Unit.Millimeter))
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(18, 18, 18, 18),
+            QPageLayout.Unit.Millimeter,
+        )
+    )
     print_document(study).print_(writer)
     del writer  # finishes the file
     if not os.path.exists(path) or os.path.getsize(path) == 0:

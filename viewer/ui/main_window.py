@@ -268,7 +268,7 @@ class MainWindow(QMainWindow):
         self._apply_zoom()
 
     def _apply_zoom(self) -> None:
-        factor = ZOOM_STEP ** self._zoom
+        factor = ZOOM_STEP**self._zoom
         for pane in (self.library, self.tree, self.detail):
             pane.set_zoom(factor)
         self.actions_.zoom_in.setEnabled(self._zoom < 10)

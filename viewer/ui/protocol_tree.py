@@ -14,9 +14,15 @@ if TYPE_CHECKING:
     from viewer.core.model import Study
     from viewer.core.outline import Key, Node
 
-DEFAULT_EXPANDED: frozenset[tuple[str | int, ...]] = frozenset({
-    ("eligibility",), ("eligibility", "inclusion"), ("eligibility", "exclusion"), ("outcomes",), ("arms",),
-})
+DEFAULT_EXPANDED: frozenset[tuple[str | int, ...]] = frozenset(
+    {
+        ("eligibility",),
+        ("eligibility", "inclusion"),
+        ("eligibility", "exclusion"),
+        ("outcomes",),
+        ("arms",),
+    }
+)
 
 
 class ProtocolTree(QWidget):

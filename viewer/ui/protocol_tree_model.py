@@ -18,9 +18,18 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 
 # Keyed by Kind values: Kind is a StrEnum, so its members find these directly.
 SECTION_ICONS = {
-    "summary": "summary", "eligibility": "eligibility", "outcomes": "outcomes", "sites": "sites",
-    "design": "design", "arms": "arms", "contacts": "contacts", "references": "references",
-    "extra": "extra", "source": "source", "warnings": "warning", "contact": "contacts",
+    "summary": "summary",
+    "eligibility": "eligibility",
+    "outcomes": "outcomes",
+    "sites": "sites",
+    "design": "design",
+    "arms": "arms",
+    "contacts": "contacts",
+    "references": "references",
+    "extra": "extra",
+    "source": "source",
+    "warnings": "warning",
+    "contact": "contacts",
 }
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, QSize
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QImageReader, QPalette, QPixmap
 
-from viewer.core.bundle import resources_dir
+from viewer.core.bundle import MissingResource, resource_path, resource_text
 
 if TYPE_CHECKING:  # importing a Qt class builds its enums: only what start-up really uses is imported
     from PySide6.QtCore import QRect
@@ -17,18 +17,30 @@ if TYPE_CHECKING:  # importing a Qt class builds its enums: only what start-up r
 APP_ICON_SIZES = (16, 32, 48, 64, 128, 256)
 
 
-@cache
 def _text(relative: str) -> str:
+    """A bundled text file; a missing one is logged (an incomplete installation) and costs only its looks.
+
+    `--smoke-test` and the tests check `viewer.core.bundle.missing()`, so an incomplete build fails there.
+    """
     try:
-        return (resources_dir() / relative).read_text(encoding="utf-8")
-    except OSError:
-        return ""  # a missing resource costs its looks, never the start-up
+        return resource_text(relative)
+    except MissingResource as exc:
+        import logging
+
+        logging.getLogger(__name__).error("%s", exc)
+        return ""
 
 
 @cache
 def theme(dark: bool) -> dict[str, dict[str, str]]:
     """The palette and icon colours of one scheme, from resources/themes/<scheme>.ini."""
-    path = resources_dir() / "themes" / f"{'dark' if dark else 'light'}.ini"
+    try:
+        path = resource_path(f"themes/{'dark' if dark else 'light'}.ini")
+    except MissingResource as exc:
+        import logging
+
+        logging.getLogger(__name__).error("%s", exc)
+        return {"palette": {}, "disabled": {}, "icons": {}}
     ini = QSettings(str(path), QSettings.Format.IniFormat)  # QSettings reads INI without a Python import
     groups: dict[str, dict[str, str]] = {}
     for group in ("palette", "disabled", "icons"):

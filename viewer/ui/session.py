@@ -5,9 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from viewer.core.bundle import protocols_dir
-
-DOC_SUFFIXES = (".md", ".rst", ".license")
+from viewer.core.bundle import protocol_files, protocols_dir
 
 
 def origin_of(file: str) -> str:
@@ -17,12 +15,7 @@ def origin_of(file: str) -> str:
 
 def bundled_files() -> list[str]:
     """The sample studies shipped in protocols/, in name order (documentation files skipped)."""
-    try:
-        names = sorted(os.listdir(protocols_dir()))
-    except OSError:
-        return []
-    return [str(protocols_dir() / n) for n in names
-            if not n.startswith(".") and not n.lower().endswith(DOC_SUFFIXES) and not n.upper().startswith("README")]
+    return [str(p) for p in protocol_files()]
 
 
 def library_files(source_files: Iterable[str]) -> list[str]:

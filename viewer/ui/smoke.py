@@ -28,11 +28,13 @@ class SmokeCheck(QObject):
 
     @Slot()
     def finish(self) -> None:
+        from viewer.core.bundle import missing
         from viewer.core.outline import outline
         from viewer.core.render import markdown_to_html, render_node, study_markdown
 
         studies = self.window.library_model.studies()
         problems = self.window.problems.failures()
+        problems += [("(installation)", f"bundled file missing: {name}") for name in missing()]
         for study in studies:
             try:
                 for node in outline(study).walk():

@@ -42,7 +42,8 @@ class LoadSummary:
 
 def load_work(paths: tuple[str, ...], token: CancelToken, report: Report) -> LoadSummary:
     """The worker: expand the paths, parse file by file, report a batch every few dozen milliseconds."""
-    from viewer.core.loader import expand_paths, load_paths  # imported here: keeps parsers off the startup path
+    # imported here: keeps parsers off the startup path
+    from viewer.core.loader import expand_paths, internal_error, load_paths
 
     files = list(expand_paths(paths))
     report(LoadBatch(total=len(files)))
@@ -53,12 +54,12 @@ def load_work(paths: tuple[str, ...], token: CancelToken, report: Report) -> Loa
         if token.cancelled:
             break
         try:
-            for result in load_paths([path]):
+            for result in load_paths([path], contain_bugs=True):
                 if result.error is not None:
                     batch.failures.append((result.error.file, result.error.reason))
                 batch.studies.extend(result.studies)
-        except Exception as exc:  # a parser bug must cost one file, not the whole folder
-            batch.failures.append((str(path), f"internal error while reading ({type(exc).__name__}: {exc})"))
+        except Exception as exc:  # a bug outside any one file (listing a folder): it costs this path only
+            batch.failures.append((str(path), internal_error(str(path), exc).reason))
         done += 1
         if time.monotonic() - last >= BATCH_SECONDS or done - first >= BATCH_FILES:
             studies, failures = studies + len(batch.studies), failures + len(batch.failures)
@@ -108,8 +109,7 @@ class StudyLoader(QObject):
             return
         paths = self._queue.popleft()
         self.started.emit()
-        self._task = run_task(partial(load_work, paths),
-                              self._on_success, self._on_failure, self._on_progress)
+        self._task = run_task(partial(load_work, paths), self._on_success, self._on_failure, self._on_progress)
 
     @Slot(object)
     def _on_progress(self, batch: LoadBatch) -> None:

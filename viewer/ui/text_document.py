@@ -23,8 +23,9 @@ class _NoImages(QPyTextObject):
     def intrinsicSize(self, doc: QTextDocument, posInDocument: int, format: QTextFormat) -> QSizeF:
         return QSizeF(0, 0)
 
-    def drawObject(self, painter: QPainter, rect: object, doc: QTextDocument, posInDocument: int,
-                   format: QTextFormat) -> None:
+    def drawObject(
+        self, painter: QPainter, rect: object, doc: QTextDocument, posInDocument: int, format: QTextFormat
+    ) -> None:
         return None
 
 

@@ -1,9 +1,9 @@
-"""One module per input format; FORMATS lists them in detection order."""
+"""One module per input format; FORMATS lists them all (detection is by score, so order only lists them)."""
 
 from __future__ import annotations
 
-from viewer.core.formats import Format
 from viewer.core.parsers import ctgov_json, ctgov_text, ctgov_xml, jsonl, medpath_text
+from viewer.core.parsers.base import Format
 
 FORMATS: tuple[Format, ...] = (
     jsonl.FORMAT,

@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+from viewer.core import extra_keys as K
 from viewer.core import normalize as n
 from viewer.core.criteria import eligibility_fields
 from viewer.core.document import Document
 from viewer.core.errors import ParseError
-from viewer.core.formats import Format, make_study
 from viewer.core.model import Study
+from viewer.core.parsers.base import Format, make_study
+from viewer.core.parsing.jsonshape import Reader
 
 NAME = "ctgov-api-v2-json"
 REGISTRY = "ClinicalTrials.gov"
+# Keys only v2 records carry; a record saved with sorted keys may put "protocolSection" past the head.
+_V2_KEYS = ('"nctId"', '"derivedSection"', '"hasResults"', '"identificationModule"')
 
 
-def detect(doc: Document) -> bool:
-    # The whole text, not just the head: a record saved with sorted keys puts protocolSection late.
-    return doc.head[:1] in "{[" and '"protocolSection"' in doc.text
+def score(head: str) -> int:
+    if head[:1] not in "{[":
+        return 0
+    if '"protocolSection"' in head:
+        return 90
+    return 60 if any(key in head for key in _V2_KEYS) else 0
 
 
-def parse(doc: Document) -> list[Study]:
+def parse(doc: Document) -> Iterator[Study]:
     data = doc.json()
     if isinstance(data, dict) and isinstance(data.get("studies"), list):
         records = data["studies"]
@@ -28,239 +36,249 @@ def parse(doc: Document) -> list[Study]:
         records = data
     else:
         records = [data]
-    studies = []
     for index, record in enumerate(records):
         if not isinstance(record, dict) or not isinstance(record.get("protocolSection"), dict):
             raise doc.fail(f"record {index + 1} has no protocolSection")
-        studies.append(make_study(doc, NAME, index, study_fields(record, doc.name)))
-    return studies
+        warnings: list[str] = []
+        yield make_study(doc, NAME, index, study_fields(record, doc, warnings), warnings)
 
 
-def _text(value: Any) -> str | None:
-    """v2 text fields are markdown with backslash escapes; the model keeps the plain wording."""
-    if value is None:
-        return None
-    return n.clean_block(n.unescape_markdown(str(value)))
+def study_fields(record: dict[str, Any], doc: Document, warnings: list[str]) -> dict[str, Any]:
+    """The model's fields from one v2 study object; every odd shape becomes a warning, never an exception."""
+    return _Study(Reader(warnings), doc, warnings).fields(record)
 
 
-def _texts(values: Any) -> tuple[str, ...]:
-    return tuple(t for t in (n.clean(v) for v in values or ()) if t)
+class _Study:
+    """Reads one v2 record through a Reader: typed, shape-checked values only."""
 
+    def __init__(self, read: Reader, doc: Document, warnings: list[str]) -> None:
+        self.r = read
+        self.doc = doc
+        self.warnings = warnings
 
-def _phone(contact: dict[str, Any]) -> str | None:
-    phone = n.clean(contact.get("phone"))
-    ext = n.clean(contact.get("phoneExt"))
-    return f"{phone} ext. {ext}" if phone and ext else phone
+    def one(self, parent: Any, key: str) -> str | None:
+        """A one-line value."""
+        return n.clean(self.r.text(parent, key))
 
+    def block(self, parent: Any, key: str) -> str | None:
+        """A text block: v2 text is markdown with backslash escapes; the model keeps the plain wording."""
+        value = self.r.text(parent, key)
+        return None if value is None else n.clean_block(n.unescape_markdown(value))
 
-def _contact(c: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "name": n.clean(c.get("name")),
-        "role": n.clean(c.get("role")),
-        "phone": _phone(c),
-        "email": n.clean(c.get("email")),
-        "affiliation": n.clean(c.get("affiliation")),
-    }
+    def ones(self, parent: Any, key: str) -> tuple[str, ...]:
+        return tuple(t for t in (n.clean(v) for v in self.r.texts(parent, key)) if t)
 
+    def objs(self, parent: Any, key: str, what: str) -> list[dict[str, Any]]:
+        return list(self.doc.take(self.r.objs(parent, key), what, self.warnings))
 
-def _outcomes(items: Any) -> list[dict[str, Any]]:
-    return [
-        {"measure": _text(o.get("measure")) or "(no measure stated)", "time_frame": _text(o.get("timeFrame")),
-         "description": _text(o.get("description"))}
-        for o in items or ()
-    ]  # fmt: skip
+    def date(self, parent: Any, key: str) -> str | None:
+        return n.iso_date(self.one(self.r.obj(parent, key), "date"))
 
+    def yes(self, parent: Any, key: str) -> str | None:
+        value = self.r.flag(parent, key)
+        return None if value is None else ("Yes" if value else "No")
 
-def study_fields(record: dict[str, Any], name: str) -> dict[str, Any]:
-    """The model's fields from one v2 study object (shared with formats that embed v2 records)."""
-    p = record["protocolSection"]
-    ident = p.get("identificationModule") or {}
-    status = p.get("statusModule") or {}
-    sponsors = p.get("sponsorCollaboratorsModule") or {}
-    desc = p.get("descriptionModule") or {}
-    conds = p.get("conditionsModule") or {}
-    design = p.get("designModule") or {}
-    info = design.get("designInfo") or {}
-    masking = info.get("maskingInfo") or {}
-    arms_mod = p.get("armsInterventionsModule") or {}
-    elig = p.get("eligibilityModule") or {}
-    outcomes = p.get("outcomesModule") or {}
-    contacts = p.get("contactsLocationsModule") or {}
-    refs = p.get("referencesModule") or {}
-    oversight = p.get("oversightModule") or {}
-    ipd = p.get("ipdSharingStatementModule") or {}
-    nct = n.clean(ident.get("nctId"))
-    if not nct:
-        raise ParseError(name, "study has no nctId")
-    secondary = [n.clean((ident.get("orgStudyIdInfo") or {}).get("id"))]
-    secondary += [n.clean(s.get("id")) for s in ident.get("secondaryIdInfos") or ()]
-    secondary += [n.clean(a) for a in ident.get("nctIdAliases") or ()]
-    enrollment = design.get("enrollmentInfo") or {}
-    criteria = elig.get("eligibilityCriteria")
-    interventions = [
-        {"type": n.clean(i.get("type")), "name": n.clean(i.get("name")) or "(unnamed)",
-         "description": _text(i.get("description")), "other_names": _texts(i.get("otherNames")),
-         "arm_labels": _texts(i.get("armGroupLabels"))}
-        for i in arms_mod.get("interventions") or ()
-    ]  # fmt: skip
-    extra = {
-        "Organization study ID": n.clean((ident.get("orgStudyIdInfo") or {}).get("id")),
-        "Organization": n.clean((ident.get("organization") or {}).get("fullName")),
-        "Status verified": n.iso_date(status.get("statusVerifiedDate")),
-        "Last known status": n.clean(status.get("lastKnownStatus")),
-        "First submitted": n.iso_date(status.get("studyFirstSubmitDate")),
-        "Results first posted": n.iso_date((status.get("resultsFirstPostDateStruct") or {}).get("date")),
-        "Has results": "Yes" if record.get("hasResults") else None,
-        "Responsible party": n.clean(
-            (sponsors.get("responsibleParty") or {}).get("investigatorFullName")
-            or (sponsors.get("responsibleParty") or {}).get("type")
-        ),
-        "Last update submitted": n.iso_date(status.get("lastUpdateSubmitDate")),
-        "Results first submitted": n.iso_date(status.get("resultsFirstSubmitDate")),
-        "Start date type": n.clean((status.get("startDateStruct") or {}).get("type")),
-        "Primary completion date type": n.clean((status.get("primaryCompletionDateStruct") or {}).get("type")),
-        "Completion date type": n.clean((status.get("completionDateStruct") or {}).get("type")),
-        "Responsible party title": n.clean((sponsors.get("responsibleParty") or {}).get("investigatorTitle")),
-        "Responsible party organization": n.clean(
-            (sponsors.get("responsibleParty") or {}).get("investigatorAffiliation")
-        ),
-        "Lead sponsor class": n.clean((sponsors.get("leadSponsor") or {}).get("class")),
-        "Secondary IDs": "; ".join(
-            " ".join(p for p in (n.clean(s.get("id")), _paren(s.get("type"), s.get("domain"))) if p)
-            for s in ident.get("secondaryIdInfos") or ()
+    def contact(self, c: dict[str, Any]) -> dict[str, Any]:
+        phone, ext = self.one(c, "phone"), self.one(c, "phoneExt")
+        return {
+            "name": self.one(c, "name"),
+            "role": self.one(c, "role"),
+            "phone": f"{phone} ext. {ext}" if phone and ext else phone,
+            "email": self.one(c, "email"),
+            "affiliation": self.one(c, "affiliation"),
+        }
+
+    def outcomes(self, parent: Any, key: str) -> list[dict[str, Any]]:
+        return [
+            {"measure": self.block(o, "measure") or "(no measure stated)", "time_frame": self.block(o, "timeFrame"),
+             "description": self.block(o, "description")}
+            for o in self.objs(parent, key, f"outcomes.{key}")
+        ]  # fmt: skip
+
+    def mesh(self, record: dict[str, Any], module: str) -> str | None:
+        meshes = self.r.objs(self.r.obj(self.r.obj(record, "derivedSection"), module), "meshes")
+        return "; ".join(t for t in (self.one(m, "term") for m in meshes) if t) or None
+
+    def fields(self, record: dict[str, Any]) -> dict[str, Any]:
+        r = self.r
+        p = r.obj(record, "protocolSection")
+        ident, status = r.obj(p, "identificationModule"), r.obj(p, "statusModule")
+        sponsors, desc = r.obj(p, "sponsorCollaboratorsModule"), r.obj(p, "descriptionModule")
+        conds, design = r.obj(p, "conditionsModule"), r.obj(p, "designModule")
+        info = r.obj(design, "designInfo")
+        masking = r.obj(info, "maskingInfo")
+        arms_mod, elig = r.obj(p, "armsInterventionsModule"), r.obj(p, "eligibilityModule")
+        outcomes, locations = r.obj(p, "outcomesModule"), r.obj(p, "contactsLocationsModule")
+        refs, oversight = r.obj(p, "referencesModule"), r.obj(p, "oversightModule")
+        ipd = r.obj(p, "ipdSharingStatementModule")
+        party = r.obj(sponsors, "responsibleParty")
+        lead = r.obj(sponsors, "leadSponsor")
+        access = r.obj(status, "expandedAccessInfo")
+        biospec = r.obj(design, "bioSpec")
+        nct = self.one(ident, "nctId")
+        if not nct:
+            raise ParseError(self.doc.name, "study has no nctId")
+        org_id = self.one(r.obj(ident, "orgStudyIdInfo"), "id")
+        secondary_infos = r.objs(ident, "secondaryIdInfos")
+        secondary = [org_id, *(self.one(s, "id") for s in secondary_infos), *self.ones(ident, "nctIdAliases")]
+        enrollment = r.obj(design, "enrollmentInfo")
+        criteria = r.text(elig, "eligibilityCriteria")
+        criteria = (
+            self.doc.cut(criteria, "eligibility criteria", self.warnings) if criteria and criteria.strip() else None
         )
-        or None,
-        "Unapproved device": _yes(oversight.get("isUnapprovedDevice")),
-        "Pediatric postmarket surveillance": _yes(oversight.get("isPpsd")),
-        "Product exported from the U.S.": _yes(oversight.get("isUsExport")),
-        "Patient registry": _yes(design.get("patientRegistry")),
-        "Biospecimen retention": n.clean((design.get("bioSpec") or {}).get("retention")),
-        "Biospecimen description": _text((design.get("bioSpec") or {}).get("description")),
-        "Gender based": _yes(elig.get("genderBased")),
-        "Gender description": _text(elig.get("genderDescription")),
-        "Has expanded access": _yes((status.get("expandedAccessInfo") or {}).get("hasExpandedAccess")),
-        "Expanded access record": n.clean((status.get("expandedAccessInfo") or {}).get("nctId")),
-        "IPD information types": ", ".join(ipd.get("infoTypes") or ()) or None,
-        "IPD time frame": _text(ipd.get("timeFrame")),
-        "IPD access criteria": _text(ipd.get("accessCriteria")),
-        "IPD URL": n.clean(ipd.get("url")),
-        "Available IPD": "; ".join(
-            ": ".join(p for p in (n.clean(a.get("type")), n.clean(a.get("url"))) if p)
-            for a in refs.get("availIpds") or ()
-        )
-        or None,
-        "Sampling method": n.clean(elig.get("samplingMethod")),
-        "Standard age groups": ", ".join(elig.get("stdAges") or ()) or None,
-        "Has data monitoring committee": _yes(oversight.get("oversightHasDmc")),
-        "FDA-regulated drug": _yes(oversight.get("isFdaRegulatedDrug")),
-        "FDA-regulated device": _yes(oversight.get("isFdaRegulatedDevice")),
-        "IPD sharing": n.clean(ipd.get("ipdSharing")),
-        "IPD sharing plan": _text(ipd.get("description")),
-        "Target duration": n.clean(design.get("targetDuration")),
-        "Condition MeSH terms": _mesh(record, "conditionBrowseModule"),
-        "Intervention MeSH terms": _mesh(record, "interventionBrowseModule"),
-    }
-    return {
-        "id": nct,
-        "secondary_ids": tuple(dict.fromkeys(s for s in secondary if s and s != nct)),
-        "registry": REGISTRY,
-        "summary": {
-            "brief_title": n.clean(ident.get("briefTitle")),
-            "official_title": n.clean(ident.get("officialTitle")),
-            "acronym": n.clean(ident.get("acronym")),
-            "overall_status": n.status(status.get("overallStatus")),
-            "overall_status_raw": n.clean(status.get("overallStatus")),
-            "why_stopped": _text(status.get("whyStopped")),
-            "phases": tuple(p for raw in design.get("phases") or () for p in n.phases(raw)),
-            "study_type": n.study_type(design.get("studyType")),
-            "sponsor": n.clean((sponsors.get("leadSponsor") or {}).get("name")),
-            "collaborators": _texts(c.get("name") for c in sponsors.get("collaborators") or ()),
-            "conditions": _texts(conds.get("conditions")),
-            "keywords": _texts(conds.get("keywords")),
-            "interventions": interventions,
-            "enrollment": enrollment.get("count"),
-            "enrollment_type": n.clean(enrollment.get("type")),
-            "start_date": n.iso_date((status.get("startDateStruct") or {}).get("date")),
-            "primary_completion_date": n.iso_date((status.get("primaryCompletionDateStruct") or {}).get("date")),
-            "completion_date": n.iso_date((status.get("completionDateStruct") or {}).get("date")),
-            "first_posted": n.iso_date((status.get("studyFirstPostDateStruct") or {}).get("date")),
-            "last_update_posted": n.iso_date((status.get("lastUpdatePostDateStruct") or {}).get("date")),
-            "brief_summary": _text(desc.get("briefSummary")),
-            "detailed_description": _text(desc.get("detailedDescription")),
-        },
-        "eligibility": eligibility_fields(
-            n.clean(elig.get("minimumAge")),
-            n.clean(elig.get("maximumAge")),
-            elig.get("sex"),
-            elig.get("healthyVolunteers"),
-            criteria if criteria and criteria.strip() else None,
-            _text(elig.get("studyPopulation")),
-            markdown=True,
-        ),
-        "outcomes": {
-            "primary": _outcomes(outcomes.get("primaryOutcomes")),
-            "secondary": _outcomes(outcomes.get("secondaryOutcomes")),
-            "other": _outcomes(outcomes.get("otherOutcomes")),
-        },
-        "sites": [
-            {
-                "facility": n.clean(loc.get("facility")),
-                "city": n.clean(loc.get("city")),
-                "state": n.clean(loc.get("state")),
-                "zip": n.clean(loc.get("zip")),
-                "country": n.clean(loc.get("country")),
-                "status": n.clean(loc.get("status")),
-                "contacts": [_contact(c) for c in loc.get("contacts") or ()],
-            }
-            for loc in contacts.get("locations") or ()
-        ],
-        "contacts": [_contact(c) for c in contacts.get("centralContacts") or ()],
-        "officials": [_contact(c) for c in contacts.get("overallOfficials") or ()],
-        "arms": [
-            {
-                "label": n.clean(a.get("label")) or "(unlabelled)",
-                "type": n.clean(a.get("type")),
-                "description": _text(a.get("description")),
-                "interventions": _texts(a.get("interventionNames")),
-            }
-            for a in arms_mod.get("armGroups") or ()
-        ],
-        "design": {
-            "allocation": n.clean(info.get("allocation")),
-            "intervention_model": n.clean(info.get("interventionModel")),
-            "intervention_model_description": _text(info.get("interventionModelDescription")),
-            "primary_purpose": n.clean(info.get("primaryPurpose")),
-            "masking": n.clean(masking.get("masking")),
-            "masking_description": _text(masking.get("maskingDescription")),
-            "who_masked": _texts(masking.get("whoMasked")),
-            "observational_model": n.clean(info.get("observationalModel")),
-            "time_perspective": n.clean(info.get("timePerspective")),
-            "number_of_arms": len(arms_mod.get("armGroups") or ()) or None,
-        },
-        "references": [
-            {"citation": _text(r.get("citation")), "pmid": n.clean(r.get("pmid")), "type": n.clean(r.get("type"))}
-            for r in refs.get("references") or ()
-        ]
-        + [
-            {"citation": n.clean(link.get("label")), "url": n.clean(link.get("url")), "type": "SEE_ALSO"}
-            for link in refs.get("seeAlsoLinks") or ()
-        ],
-        "extra": {k: v for k, v in extra.items() if v},
-    }
+        arm_groups = self.objs(arms_mod, "armGroups", "arms")
+        extra = {
+            K.ORGANIZATION_STUDY_ID: org_id,
+            K.ORGANIZATION: self.one(r.obj(ident, "organization"), "fullName"),
+            K.STATUS_VERIFIED: n.iso_date(self.one(status, "statusVerifiedDate")),
+            K.LAST_KNOWN_STATUS: self.one(status, "lastKnownStatus"),
+            K.FIRST_SUBMITTED: n.iso_date(self.one(status, "studyFirstSubmitDate")),
+            K.RESULTS_FIRST_POSTED: self.date(status, "resultsFirstPostDateStruct"),
+            K.HAS_RESULTS: "Yes" if r.flag(record, "hasResults") else None,
+            K.RESPONSIBLE_PARTY: self.one(party, "investigatorFullName") or self.one(party, "type"),
+            K.LAST_UPDATE_SUBMITTED: n.iso_date(self.one(status, "lastUpdateSubmitDate")),
+            K.RESULTS_FIRST_SUBMITTED: n.iso_date(self.one(status, "resultsFirstSubmitDate")),
+            K.START_DATE_TYPE: self.one(r.obj(status, "startDateStruct"), "type"),
+            K.PRIMARY_COMPLETION_DATE_TYPE: self.one(r.obj(status, "primaryCompletionDateStruct"), "type"),
+            K.COMPLETION_DATE_TYPE: self.one(r.obj(status, "completionDateStruct"), "type"),
+            K.RESPONSIBLE_PARTY_TITLE: self.one(party, "investigatorTitle"),
+            K.RESPONSIBLE_PARTY_ORGANIZATION: self.one(party, "investigatorAffiliation"),
+            K.LEAD_SPONSOR_CLASS: self.one(lead, "class"),
+            K.SECONDARY_IDS: "; ".join(
+                " ".join(x for x in (self.one(s, "id"), self._paren(s, "type", "domain")) if x) for s in secondary_infos
+            )
+            or None,
+            K.UNAPPROVED_DEVICE: self.yes(oversight, "isUnapprovedDevice"),
+            K.PEDIATRIC_POSTMARKET_SURVEILLANCE: self.yes(oversight, "isPpsd"),
+            K.US_EXPORT: self.yes(oversight, "isUsExport"),
+            K.PATIENT_REGISTRY: self.yes(design, "patientRegistry"),
+            K.BIOSPECIMEN_RETENTION: self.one(biospec, "retention"),
+            K.BIOSPECIMEN_DESCRIPTION: self.block(biospec, "description"),
+            K.GENDER_BASED: self.yes(elig, "genderBased"),
+            K.GENDER_DESCRIPTION: self.block(elig, "genderDescription"),
+            K.HAS_EXPANDED_ACCESS: self.yes(access, "hasExpandedAccess"),
+            K.EXPANDED_ACCESS_RECORD: self.one(access, "nctId"),
+            K.IPD_INFORMATION_TYPES: ", ".join(self.ones(ipd, "infoTypes")) or None,
+            K.IPD_TIME_FRAME: self.block(ipd, "timeFrame"),
+            K.IPD_ACCESS_CRITERIA: self.block(ipd, "accessCriteria"),
+            K.IPD_URL: self.one(ipd, "url"),
+            K.AVAILABLE_IPD: "; ".join(
+                ": ".join(x for x in (self.one(a, "type"), self.one(a, "url")) if x) for a in r.objs(refs, "availIpds")
+            )
+            or None,
+            K.SAMPLING_METHOD: self.one(elig, "samplingMethod"),
+            K.AGE_GROUPS: ", ".join(self.ones(elig, "stdAges")) or None,
+            K.HAS_DATA_MONITORING_COMMITTEE: self.yes(oversight, "oversightHasDmc"),
+            K.FDA_REGULATED_DRUG: self.yes(oversight, "isFdaRegulatedDrug"),
+            K.FDA_REGULATED_DEVICE: self.yes(oversight, "isFdaRegulatedDevice"),
+            K.IPD_SHARING: self.one(ipd, "ipdSharing"),
+            K.IPD_SHARING_PLAN: self.block(ipd, "description"),
+            K.TARGET_DURATION: self.one(design, "targetDuration"),
+            K.CONDITION_MESH_TERMS: self.mesh(record, "conditionBrowseModule"),
+            K.INTERVENTION_MESH_TERMS: self.mesh(record, "interventionBrowseModule"),
+        }
+        return {
+            "id": nct,
+            "secondary_ids": tuple(dict.fromkeys(s for s in secondary if s and s != nct)),
+            "registry": REGISTRY,
+            "summary": {
+                "brief_title": self.one(ident, "briefTitle"),
+                "official_title": self.one(ident, "officialTitle"),
+                "acronym": self.one(ident, "acronym"),
+                "overall_status": n.status(self.one(status, "overallStatus")),
+                "overall_status_raw": self.one(status, "overallStatus"),
+                "why_stopped": self.block(status, "whyStopped"),
+                "phases": tuple(dict.fromkeys(code for raw in self.ones(design, "phases") for code in n.phases(raw))),
+                "study_type": n.study_type(self.one(design, "studyType")),
+                "sponsor": self.one(lead, "name"),
+                "collaborators": tuple(
+                    t for t in (self.one(c, "name") for c in r.objs(sponsors, "collaborators")) if t
+                ),
+                "conditions": self.ones(conds, "conditions"),
+                "keywords": self.ones(conds, "keywords"),
+                "interventions": [
+                    {
+                        "type": self.one(i, "type"),
+                        "name": self.one(i, "name") or "(unnamed)",
+                        "description": self.block(i, "description"),
+                        "other_names": self.ones(i, "otherNames"),
+                        "arm_labels": self.ones(i, "armGroupLabels"),
+                    }
+                    for i in self.objs(arms_mod, "interventions", "interventions")
+                ],
+                "enrollment": r.integer(enrollment, "count"),
+                "enrollment_type": self.one(enrollment, "type"),
+                "start_date": self.date(status, "startDateStruct"),
+                "primary_completion_date": self.date(status, "primaryCompletionDateStruct"),
+                "completion_date": self.date(status, "completionDateStruct"),
+                "first_posted": self.date(status, "studyFirstPostDateStruct"),
+                "last_update_posted": self.date(status, "lastUpdatePostDateStruct"),
+                "brief_summary": self.block(desc, "briefSummary"),
+                "detailed_description": self.block(desc, "detailedDescription"),
+            },
+            "eligibility": eligibility_fields(
+                self.one(elig, "minimumAge"),
+                self.one(elig, "maximumAge"),
+                self.one(elig, "sex"),
+                r.flag(elig, "healthyVolunteers"),
+                criteria,
+                self.block(elig, "studyPopulation"),
+                markdown=True,
+            ),
+            "outcomes": {
+                "primary": self.outcomes(outcomes, "primaryOutcomes"),
+                "secondary": self.outcomes(outcomes, "secondaryOutcomes"),
+                "other": self.outcomes(outcomes, "otherOutcomes"),
+            },
+            "sites": [
+                {
+                    "facility": self.one(loc, "facility"),
+                    "city": self.one(loc, "city"),
+                    "state": self.one(loc, "state"),
+                    "zip": self.one(loc, "zip"),
+                    "country": self.one(loc, "country"),
+                    "status": self.one(loc, "status"),
+                    "contacts": [self.contact(c) for c in self.objs(loc, "contacts", "site contacts")],
+                }
+                for loc in self.objs(locations, "locations", "sites")
+            ],
+            "contacts": [self.contact(c) for c in self.objs(locations, "centralContacts", "contacts")],
+            "officials": [self.contact(c) for c in self.objs(locations, "overallOfficials", "officials")],
+            "arms": [
+                {
+                    "label": self.one(a, "label") or "(unlabelled)",
+                    "type": self.one(a, "type"),
+                    "description": self.block(a, "description"),
+                    "interventions": self.ones(a, "interventionNames"),
+                }
+                for a in arm_groups
+            ],
+            "design": {
+                "allocation": self.one(info, "allocation"),
+                "intervention_model": self.one(info, "interventionModel"),
+                "intervention_model_description": self.block(info, "interventionModelDescription"),
+                "primary_purpose": self.one(info, "primaryPurpose"),
+                "masking": self.one(masking, "masking"),
+                "masking_description": self.block(masking, "maskingDescription"),
+                "who_masked": self.ones(masking, "whoMasked"),
+                "observational_model": self.one(info, "observationalModel"),
+                "time_perspective": self.one(info, "timePerspective"),
+                "number_of_arms": len(arm_groups) or None,
+            },
+            "references": [
+                {"citation": self.block(x, "citation"), "pmid": self.one(x, "pmid"), "type": self.one(x, "type")}
+                for x in self.objs(refs, "references", "references")
+            ]
+            + [
+                {"citation": self.one(link, "label"), "url": self.one(link, "url"), "type": "SEE_ALSO"}
+                for link in self.objs(refs, "seeAlsoLinks", "links")
+            ],
+            "extra": {k: v for k, v in extra.items() if v},
+        }
+
+    def _paren(self, parent: dict[str, Any], *keys: str) -> str | None:
+        inner = ", ".join(t for t in (self.one(parent, k) for k in keys) if t)
+        return f"({inner})" if inner else None
 
 
-def _paren(*parts: Any) -> str | None:
-    inner = ", ".join(t for t in (n.clean(p) for p in parts) if t)
-    return f"({inner})" if inner else None
-
-
-def _yes(value: Any) -> str | None:
-    return None if value is None else ("Yes" if value else "No")
-
-
-def _mesh(record: dict[str, Any], module: str) -> str | None:
-    meshes = ((record.get("derivedSection") or {}).get(module) or {}).get("meshes") or ()
-    return "; ".join(t for t in (n.clean(m.get("term")) for m in meshes) if t) or None
-
-
-FORMAT = Format(NAME, "ClinicalTrials.gov API v2 JSON", detect, parse, (".json",))
+FORMAT = Format(NAME, "ClinicalTrials.gov API v2 JSON", score, parse, (".json",))

@@ -3,26 +3,28 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
+from viewer.core import extra_keys as K
 from viewer.core import normalize as n
 from viewer.core.criteria import eligibility_fields
 from viewer.core.document import Document
-from viewer.core.formats import Format, make_study
 from viewer.core.model import Study
-from viewer.core.parsers import ctgov_text_new
-from viewer.core.parsers.pagetext import (
+from viewer.core.parsers.base import Format, make_study
+from viewer.core.parsing import ctgov_page_new
+from viewer.core.parsing.pagetext import (
     age_range,
     label_value,
     parse_address,
     split_conditions,
     split_intervention_line,
 )
+from viewer.core.parsing.patterns import NCT as _NCT
+from viewer.core.parsing.patterns import is_phone
+from viewer.core.parsing.textlines import lines as split_lines
 
 NAME = "ctgov-page-text"
-_NCT = re.compile(r"\bNCT\d{8}\b")
-_CLASSIC_MARKERS = ("Identifier: NCT", "Recruitment Status :", "Layout table for eligibility information")
-_NEW_MARKERS = ("ClinicalTrials.gov ID", "Study Overview", "Participation Criteria")
 
 # Lines that end a free-text block in the classic layout.
 _STOPS = (
@@ -53,26 +55,38 @@ _ELIGIBILITY_FACTS = (
 )  # fmt: skip
 
 
-def detect(doc: Document) -> bool:
-    head = doc.head
-    if head.startswith("<") or head.startswith("{"):
-        return False
-    return bool(_NCT.search(head)) and (
-        any(m in head for m in _CLASSIC_MARKERS) or sum(m in doc.text for m in _NEW_MARKERS) >= 2
-    )
+_CLASSIC_FACTS = ("Recruitment Status :", "First Posted :", "Last Update Posted :", "Sponsor:", "Brief Summary:",
+                  "Information provided by", "Layout table for")  # fmt: skip
+_NEW_FACTS = ("Study Overview", "Brief Summary", "Participation Criteria", "Study Details", "Conditions")
 
 
-def parse(doc: Document) -> list[Study]:
-    if ctgov_text_new.is_new_layout(doc.text):
-        warnings: list[str] = []
-        try:
-            fields = ctgov_text_new.fields(doc.text, warnings)
-        except ValueError as exc:
-            raise doc.fail(f"ClinicalTrials.gov page text: {exc}") from None
-        return [make_study(doc, NAME, 0, fields, warnings)]
-    lines = [line.rstrip() for line in doc.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    page = _Page(lines)
-    return [make_study(doc, NAME, 0, page.fields(doc), page.warnings)]
+def score(head: str) -> int:
+    """A study page needs its id and at least two of the page's own headings or labels in the head.
+
+    An id alone is not a study: a 200 MB text with one "Identifier: NCT99999999" line is not a page.
+    """
+    if head.startswith(("<", "{", "[")) or not _NCT.search(head):
+        return 0
+    if "Identifier: NCT" in head or "ClinicalTrials.gov Identifier" in head:
+        return 80 if sum(m in head for m in _CLASSIC_FACTS) >= 2 else 0
+    if "ClinicalTrials.gov ID" in head:
+        return 80 if sum(m in head for m in _NEW_FACTS) >= 2 else 0
+    return 0
+
+
+def parse(doc: Document) -> Iterator[Study]:
+    warnings: list[str] = []
+    if ctgov_page_new.is_new_layout(doc.text):
+        fields = ctgov_page_new.fields(doc.text, warnings, doc.name)
+    else:
+        page = _Page(split_lines(doc.text))
+        fields = page.fields(doc)
+        warnings = page.warnings
+    if not (fields["summary"]["brief_title"] or fields["summary"]["official_title"]) or not (
+        fields["summary"]["brief_summary"] or fields["eligibility"]["criteria_text"] or fields["summary"]["conditions"]
+    ):
+        raise doc.fail("ClinicalTrials.gov page text without the study's title and sections (summary, eligibility)")
+    yield make_study(doc, NAME, 0, fields, warnings)
 
 
 class _Page:
@@ -163,17 +177,17 @@ class _Page:
         title = self._brief_title(nct)
         other_ids = self._other_ids()
         extra = {
-            "Information provided by": self._after_line("Information provided by (Responsible Party)")
+            K.INFORMATION_PROVIDED_BY: self._after_line("Information provided by (Responsible Party)")
             or self._after_line("Information provided by"),
-            "Responsible party": re.split(
+            K.RESPONSIBLE_PARTY: re.split(
                 r"\s*(?:ClinicalTrials\.gov )?Identifier:", info.get("Responsible Party", "")
             )[0]
             or None,
-            "Status verified": n.iso_date(info.get("Last Verified")),
-            "Age groups": (m.group(1) if (m := re.search(r"\(([^)]*)\)\s*$", ages)) else None),
-            "Sampling method": info.get("Sampling Method"),
-            "MeSH terms": "; ".join(mesh) or None,
-            "Results first posted": n.iso_date(_strip_tail(info.get("Results First Posted"))),
+            K.STATUS_VERIFIED: n.iso_date(info.get("Last Verified")),
+            K.AGE_GROUPS: (m.group(1) if (m := re.search(r"\(([^)]*)\)\s*$", ages)) else None),
+            K.SAMPLING_METHOD: info.get("Sampling Method"),
+            K.CONDITION_MESH_TERMS: "; ".join(mesh) or None,
+            K.RESULTS_FIRST_POSTED: n.iso_date(_strip_tail(info.get("Results First Posted"))),
         }
         if not conditions:
             self.warnings.append("no conditions found on the page")
@@ -374,7 +388,7 @@ class _Page:
                 pending = None
             elif contact and sites:
                 sites[-1]["contacts"].append(_contact(contact.group(1), contact.group(2)))
-            elif ctgov_text_new.is_group_header(row):
+            elif ctgov_page_new.is_group_header(row):
                 continue
             elif address is None:
                 if pending is not None:
@@ -399,7 +413,7 @@ class _Page:
 def _contact(role: str, rest: str) -> dict[str, Any]:
     parts = [p for p in re.split(r"\s{2,}|\t", rest) if p.strip()]
     email = next((p for p in parts if "@" in p), None)
-    phone = next((p for p in parts if re.fullmatch(r"[+\d][\d\s().\-ext]{5,}", p.strip())), None)
+    phone = next((p for p in parts if is_phone(p)), None)
     others = [p for p in parts if p not in (email, phone)]
     return {
         "name": n.clean(others[0]) if others else None,
@@ -430,4 +444,4 @@ def _strip_tail(value: str | None) -> str | None:
     return re.split(r"\s{2,}|\s+Key Record Dates", value)[0]
 
 
-FORMAT = Format(NAME, "ClinicalTrials.gov page text", detect, parse, (".txt",))
+FORMAT = Format(NAME, "ClinicalTrials.gov page text", score, parse, (".txt",))

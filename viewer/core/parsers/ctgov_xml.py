@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import codecs
 import re
-import xml.etree.ElementTree as StdET
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-import defusedxml
-import defusedxml.ElementTree as SafeET
-
+from viewer.core import extra_keys as K
 from viewer.core import normalize as n
 from viewer.core.criteria import eligibility_fields
 from viewer.core.document import Document
-from viewer.core.formats import Format, make_study
 from viewer.core.model import Study
+from viewer.core.parsers.base import Format, make_study
+from viewer.core.parsing.patterns import NCT_ANYWHERE
+from viewer.core.parsing.xmlsafe import parse_xml
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -23,10 +21,6 @@ if TYPE_CHECKING:
 NAME = "ctgov-legacy-xml"
 REGISTRY = "ClinicalTrials.gov"
 
-_DECLARED_ENCODING = re.compile(rb"^<\?xml[^>]*?\sencoding\s*=\s*[\"']([^\"']+)[\"']")
-_DECLARATION_ENCODING = re.compile(r"^(<\?xml[^>]*?)\s+encoding\s*=\s*[\"'][^\"']*[\"']")
-_TRUNCATED = ("no element found", "unclosed token", "unclosed CDATA section", "partial character")
-_NCT = re.compile(r"NCT\d{8}")
 _ENROLLMENT_TYPES = {"ACTUAL": "ACTUAL", "ANTICIPATED": "ESTIMATED", "ESTIMATE": "ESTIMATED", "ESTIMATED": "ESTIMATED"}
 # Older wording the shared normalizers do not know yet, mapped to the API v2 codes.
 _MASK_LEVELS = {"NONE", "SINGLE", "DOUBLE", "TRIPLE", "QUADRUPLE"}
@@ -48,11 +42,6 @@ _OFFICIAL_ROLES: dict[str, str | None] = {"overall_official": None, "investigato
 _PARTY_NAME = ("investigator_full_name", "name_title", "responsible_party_type", "resp_party_type")
 _PARTY_ORG = ("organization", "investigator_affiliation")
 _REFS = (("reference", "BACKGROUND"), ("results_reference", "RESULT"), ("background/reference", "BACKGROUND"))
-_REFUSED = {
-    defusedxml.EntitiesForbidden: "XML declares entities, which are refused for safety",
-    defusedxml.ExternalReferenceForbidden: "XML refers to an external resource, which is refused for safety",
-    defusedxml.DTDForbidden: "XML has a document type declaration, which is refused for safety",
-}
 _EXPANDED_ACCESS = {
     "expanded_access_type_individual": "Individual patients",
     "expanded_access_type_intermediate": "Intermediate-size population",
@@ -60,90 +49,40 @@ _EXPANDED_ACCESS = {
 }
 
 
-def detect(doc: Document) -> bool:
-    return "<clinical_study" in doc.head
+def score(head: str) -> int:
+    return 90 if "<clinical_study" in head else 0
 
 
-def parse(doc: Document) -> list[Study]:
-    root = _root(doc)
+# Children of <clinical_study> that repeat; a hostile file may hold millions (bounded as they are read).
+_REPEATED = {
+    "location": "sites",
+    "overall_official": "officials",
+    "reference": "references",
+    "intervention": "interventions",
+    "arm_group": "arms",
+    "condition": "conditions",
+    "keyword": "keywords",
+}
+
+
+def parse(doc: Document) -> Iterator[Study]:
+    warnings: list[str] = []
+    root = parse_xml(doc, _REPEATED, warnings)
     if root.tag != "clinical_study":
         raise doc.fail(f"the XML root element is <{root.tag}>, not <clinical_study>")
-    warnings = []
     nct = _first(root, "id_info/nct_id", "study_id/nct_id")
     if not nct:
         # Archive versions saved before an NCT number was assigned leave it empty; the archive names its files by it.
-        found = _NCT.search(re.split(r"[\\/!]", doc.name)[-1])  # "!": a zip member
+        found = NCT_ANYWHERE.search(re.split(r"[\\/!]", doc.name)[-1])  # "!": a zip member
         if not found:
             raise doc.fail("the record has no NCT number (<nct_id> is missing or empty)")
         nct = found.group(0)
         warnings.append(f"the record states no NCT number; {nct} taken from the file name")
-    return [make_study(doc, NAME, 0, study_fields(root, nct), warnings)]
-
-
-def _root(doc: Document) -> Element:
-    """Parse safely; every failure becomes a ParseError with a plain reason.
-
-    Entities can only be declared in a document type declaration. Where the bytes are in an encoding
-    that shows markup literally and hold no DOCTYPE at all, there is nothing to expand or fetch, so
-    the standard library's C parser reads them (several times faster); anything else goes through
-    defusedxml, which refuses entity declarations and external references.
-    """
-    data = _xml_bytes(doc)
-    try:
-        if _plain(data):
-            return StdET.fromstring(data)
-        return SafeET.fromstring(data, forbid_dtd=False)  # type: ignore[no-any-return]
-    except defusedxml.DefusedXmlException as exc:
-        reason = _REFUSED.get(type(exc), f"XML uses a construct refused for safety ({type(exc).__name__})")
-        raise doc.fail(reason) from None
-    except SafeET.ParseError as exc:
-        line, column = exc.position
-        reason = str(exc).rsplit(": line", 1)[0]
-        hint = "; the file ends early (truncated?)" if reason.startswith(_TRUNCATED) else ""
-        raise doc.fail(f"not well-formed XML ({reason} at line {line}, column {column + 1}){hint}") from None
-    except (ValueError, LookupError) as exc:
-        raise doc.fail(f"XML could not be read ({exc})") from None
-
-
-def _xml_bytes(doc: Document) -> bytes:
-    """The bytes for expat: as stored when it can honour them, else the text the Document decoded."""
-    data = doc.data.lstrip(b" \t\r\n")  # a declaration after blank lines is an XML error; tolerate it
-    declared = _DECLARED_ENCODING.match(data)
-    if declared and declared.group(1).lower().replace(b"-", b"") not in (b"utf8", b"utf16", b"utf32"):
-        # Expat honours a declared single-byte encoding, so the Windows-1252 guess made while sniffing
-        # the format does not describe this file.
-        doc.retract_encoding_guess()
-        return data
-    if not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" not in data[:4096]:
-        try:
-            data.decode("utf-8")
-            return data
-        except UnicodeDecodeError:
-            pass
-    # A byte-order mark, UTF-16 without one, or bytes that are not the UTF-8 they claim (re-saved in
-    # Windows): the Document decoder has read them and noted any guess, so parse its text instead.
-    return _DECLARATION_ENCODING.sub(r"\1", doc.text.lstrip(" \t\r\n")).encode("utf-8")
-
-
-_PLAIN_ENCODINGS = {
-    b"utf-8",
-    b"utf8",
-    b"us-ascii",
-    b"ascii",
-    b"iso-8859-1",
-    b"latin-1",
-    b"latin1",
-    b"windows-1252",
-    b"cp1252",
-}
-
-
-def _plain(data: bytes) -> bool:
-    """No DOCTYPE (so no entity can be declared) in bytes whose markup is plain ASCII."""
-    declared = _DECLARED_ENCODING.match(data)
-    if declared and declared.group(1).lower() not in _PLAIN_ENCODINGS:
-        return False
-    return b"<!DOCTYPE" not in data and b"<!ENTITY" not in data and not data.startswith((b"\xfe\xff", b"\xff\xfe"))
+    fields = study_fields(root, nct)
+    criteria = fields["eligibility"]["criteria_text"]
+    if criteria and len(criteria) > doc.policy.max_text_chars:  # split again, from the part that is kept
+        fields["eligibility"] = _eligibility(root, doc.cut(criteria, "eligibility criteria", warnings))
+    yield make_study(doc, NAME, 0, fields, warnings)
 
 
 def _node_text(el: Element | None) -> str | None:
@@ -272,7 +211,7 @@ def _design(root: Element, arms: int) -> tuple[dict[str, Any], dict[str, str | N
             design[facet] = n.code(value)
         else:
             (endpoints if facet == "endpoint_classification" else others).append(value)
-    extra = {"Endpoint classification": ", ".join(endpoints) or None, "Other design terms": ", ".join(others) or None}
+    extra = {K.ENDPOINT_CLASSIFICATION: ", ".join(endpoints) or None, K.OTHER_DESIGN_TERMS: ", ".join(others) or None}
     return design, extra
 
 
@@ -341,8 +280,8 @@ def _site(loc: Element) -> dict[str, Any]:
     }
 
 
-def _eligibility(root: Element) -> dict[str, Any]:
-    criteria = _block(root, "eligibility/criteria")
+def _eligibility(root: Element, criteria: str | None = None) -> dict[str, Any]:
+    criteria = criteria or _block(root, "eligibility/criteria")
     return eligibility_fields(
         _first(root, "eligibility/minimum_age"),
         _first(root, "eligibility/maximum_age"),
@@ -416,56 +355,56 @@ def _extra(root: Element, study_type: str | None, design: dict[str, str | None])
         for d in (*root.iterfind("study_docs/study_doc"), *root.iterfind("provided_document_section/provided_document"))
     ]
     return {
-        "Organization study ID": _first(root, "id_info/org_study_id", "study_id/org_study_id"),
-        "Organization": _first(root, "study_id/org_full_name", "source"),
-        "Study type": study_type if n.study_type(study_type) is None else None,
-        "Patient registry": "Yes" if study_type and "registry" in study_type.lower() else None,
-        "Status verified": _date(root, "verification_date", "status_block/date"),
-        "Last known status": _first(root, "last_known_status"),
-        "First submitted": _date(root, "study_first_submitted"),
-        "Last update submitted": _date(root, "last_update_submitted"),
-        "Results first posted": _date(root, "results_first_posted"),
-        "Results first submitted": _date(root, "results_first_submitted", "firstreceived_results_date"),
-        "Has results": "Yes" if root.find("clinical_results") is not None else None,
-        "Last follow-up": _date(root, "last_follow_up_date/date"),
-        "Last data entry": _date(root, "last_data_entry_date/date"),
-        "Responsible party": _first(party, *_PARTY_NAME) if party is not None else None,
-        "Responsible party organization": _first(party, *_PARTY_ORG) if party is not None else None,
-        "Lead sponsor class": _first(root, "sponsors/lead_sponsor/agency_class"),
-        "Regulatory authorities": "; ".join(authorities) or None,
-        "Has data monitoring committee": _first(root, "oversight_info/has_dmc"),
-        "FDA-regulated": _first(root, "is_fda_regulated"),
-        "FDA-regulated drug": _first(root, "oversight_info/is_fda_regulated_drug"),
-        "FDA-regulated device": _first(root, "oversight_info/is_fda_regulated_device"),
-        "Unapproved device": _first(root, "oversight_info/is_unapproved_device"),
-        "Pediatric postmarket surveillance": _first(root, "oversight_info/is_ppsd"),
-        "Product exported from the U.S.": _first(root, "oversight_info/is_us_export"),
-        "FDAAA section 801 trial": _first(root, "is_section_801"),
-        "Delayed posting": _first(root, "delayed_posting"),
+        K.ORGANIZATION_STUDY_ID: _first(root, "id_info/org_study_id", "study_id/org_study_id"),
+        K.ORGANIZATION: _first(root, "study_id/org_full_name", "source"),
+        K.STUDY_TYPE_AS_REGISTERED: study_type if n.study_type(study_type) is None else None,
+        K.PATIENT_REGISTRY: "Yes" if study_type and "registry" in study_type.lower() else None,
+        K.STATUS_VERIFIED: _date(root, "verification_date", "status_block/date"),
+        K.LAST_KNOWN_STATUS: _first(root, "last_known_status"),
+        K.FIRST_SUBMITTED: _date(root, "study_first_submitted"),
+        K.LAST_UPDATE_SUBMITTED: _date(root, "last_update_submitted"),
+        K.RESULTS_FIRST_POSTED: _date(root, "results_first_posted"),
+        K.RESULTS_FIRST_SUBMITTED: _date(root, "results_first_submitted", "firstreceived_results_date"),
+        K.HAS_RESULTS: "Yes" if root.find("clinical_results") is not None else None,
+        K.LAST_FOLLOW_UP: _date(root, "last_follow_up_date/date"),
+        K.LAST_DATA_ENTRY: _date(root, "last_data_entry_date/date"),
+        K.RESPONSIBLE_PARTY: _first(party, *_PARTY_NAME) if party is not None else None,
+        K.RESPONSIBLE_PARTY_ORGANIZATION: _first(party, *_PARTY_ORG) if party is not None else None,
+        K.LEAD_SPONSOR_CLASS: _first(root, "sponsors/lead_sponsor/agency_class"),
+        K.REGULATORY_AUTHORITIES: "; ".join(authorities) or None,
+        K.HAS_DATA_MONITORING_COMMITTEE: _first(root, "oversight_info/has_dmc"),
+        K.FDA_REGULATED: _first(root, "is_fda_regulated"),
+        K.FDA_REGULATED_DRUG: _first(root, "oversight_info/is_fda_regulated_drug"),
+        K.FDA_REGULATED_DEVICE: _first(root, "oversight_info/is_fda_regulated_device"),
+        K.UNAPPROVED_DEVICE: _first(root, "oversight_info/is_unapproved_device"),
+        K.PEDIATRIC_POSTMARKET_SURVEILLANCE: _first(root, "oversight_info/is_ppsd"),
+        K.US_EXPORT: _first(root, "oversight_info/is_us_export"),
+        K.FDAAA_SECTION_801_TRIAL: _first(root, "is_section_801"),
+        K.DELAYED_POSTING: _first(root, "delayed_posting"),
         **design,
-        "Target duration": _first(root, "target_duration"),
-        "Sampling method": _first(root, "eligibility/sampling_method"),
-        "Accepts patients": _first(root, "eligibility/patients"),
-        "Gender based": _first(root, "eligibility/gender_based"),
-        "Gender description": _block(root, "eligibility/gender_description"),
-        "Biospecimen retention": _first(root, "biospec_retention"),
-        "Biospecimen description": _block(root, "biospec_descr"),
-        "Has expanded access": _first(root, "has_expanded_access"),
-        "Expanded access types": ", ".join(access) or None,
-        "IPD sharing": _first(root, "patient_data/sharing_ipd"),
-        "IPD sharing plan": _block(root, "patient_data/ipd_description"),
-        "IPD information types": ", ".join(_all(root, "patient_data/ipd_info_type")) or None,
-        "IPD time frame": _block(root, "patient_data/ipd_time_frame"),
-        "IPD access criteria": _block(root, "patient_data/ipd_access_criteria"),
-        "IPD URL": _first(root, "patient_data/ipd_url"),
-        "Study documents": "; ".join(d for d in docs if d) or None,
-        "Countries": ", ".join(_all(root, "location_countries/country")) or None,
-        "Removed countries": ", ".join(_all(root, "removed_countries/country")) or None,
-        "Condition MeSH terms": "; ".join(_all(root, "condition_browse/mesh_term")) or None,
-        "Intervention MeSH terms": "; ".join(_all(root, "intervention_browse/mesh_term")) or None,
-        "Record URL": _first(root, "required_header/url"),
-        "Downloaded": n.iso_date(download.rpartition(" on ")[2]) if download else None,
+        K.TARGET_DURATION: _first(root, "target_duration"),
+        K.SAMPLING_METHOD: _first(root, "eligibility/sampling_method"),
+        K.ACCEPTS_PATIENTS: _first(root, "eligibility/patients"),
+        K.GENDER_BASED: _first(root, "eligibility/gender_based"),
+        K.GENDER_DESCRIPTION: _block(root, "eligibility/gender_description"),
+        K.BIOSPECIMEN_RETENTION: _first(root, "biospec_retention"),
+        K.BIOSPECIMEN_DESCRIPTION: _block(root, "biospec_descr"),
+        K.HAS_EXPANDED_ACCESS: _first(root, "has_expanded_access"),
+        K.EXPANDED_ACCESS_TYPES: ", ".join(access) or None,
+        K.IPD_SHARING: _first(root, "patient_data/sharing_ipd"),
+        K.IPD_SHARING_PLAN: _block(root, "patient_data/ipd_description"),
+        K.IPD_INFORMATION_TYPES: ", ".join(_all(root, "patient_data/ipd_info_type")) or None,
+        K.IPD_TIME_FRAME: _block(root, "patient_data/ipd_time_frame"),
+        K.IPD_ACCESS_CRITERIA: _block(root, "patient_data/ipd_access_criteria"),
+        K.IPD_URL: _first(root, "patient_data/ipd_url"),
+        K.STUDY_DOCUMENTS: "; ".join(d for d in docs if d) or None,
+        K.COUNTRIES: ", ".join(_all(root, "location_countries/country")) or None,
+        K.REMOVED_COUNTRIES: ", ".join(_all(root, "removed_countries/country")) or None,
+        K.CONDITION_MESH_TERMS: "; ".join(_all(root, "condition_browse/mesh_term")) or None,
+        K.INTERVENTION_MESH_TERMS: "; ".join(_all(root, "intervention_browse/mesh_term")) or None,
+        K.RECORD_URL: _first(root, "required_header/url"),
+        K.DOWNLOADED: n.iso_date(download.rpartition(" on ")[2]) if download else None,
     }
 
 
-FORMAT = Format(NAME, "ClinicalTrials.gov legacy XML", detect, parse, (".xml",))
+FORMAT = Format(NAME, "ClinicalTrials.gov legacy XML", score, parse, (".xml",))

@@ -2,48 +2,59 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from pydantic import ValidationError
 
 from viewer.core.document import Document
-from viewer.core.formats import Format
 from viewer.core.model import STUDY_ADAPTER, Study
+from viewer.core.parsers.base import Format
 
 NAME = "trialviewer-jsonl"
 
 
-def detect(doc: Document) -> bool:
-    head = doc.head
+def score(head: str) -> int:
+    """Our export starts every line with the study id, then its secondary ids (the model's field order).
+
+    Ids are short (the model caps them), so `"secondary_ids"` is always in the head, however long the rest.
+    """
     first = head.split("\n", 1)[0]
-    if first.startswith('{"id":') and '"registry":' in first and '"source":' in first:
-        return True
+    if first.startswith('{"id":') and '"secondary_ids":' in first[:400]:
+        return 95
     # One study exported with indentation: a single object with the model's top-level keys.
-    return (
+    if (
         head.startswith("{")
         and '"protocolSection"' not in head
         and all(f'"{key}":' in head for key in ("id", "registry", "source"))
-    )
+    ):
+        return 70
+    return 0
 
 
-def parse(doc: Document) -> list[Study]:
+def parse(doc: Document) -> Iterator[Study]:
     text = doc.text.lstrip("\ufeff \t\r\n")
     first = text.split("\n", 1)[0].rstrip()
     if not (first.startswith('{"id":') and first.endswith("}")):
-        return _with_decoding_warnings(doc, [_validate(doc, text, 1)])  # one study, pretty-printed
-    studies: list[Study] = []
-    for number, line in enumerate(text.split("\n"), start=1):
+        yield _with_decoding_warnings(doc, _validate(doc, text, 1))  # one study, pretty-printed
+        return
+    start = 0
+    number = 0
+    while start < len(text):  # line by line without splitting the whole text into a list first
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        number += 1
+        line = text[start:end]
+        start = end + 1
         if line.strip():
-            studies.append(_validate(doc, line, number))
-    return _with_decoding_warnings(doc, studies)
+            yield _with_decoding_warnings(doc, _validate(doc, line, number))
 
 
-def _with_decoding_warnings(doc: Document, studies: list[Study]) -> list[Study]:
+def _with_decoding_warnings(doc: Document, study: Study) -> Study:
     """An export re-saved in another encoding loads with that noted; an untouched one loads identical."""
     if not doc.warnings:
-        return studies
-    return [
-        s.model_copy(update={"source": s.source.model_copy(update={"warnings": (*s.source.warnings, *doc.warnings)})})
-        for s in studies
-    ]
+        return study
+    source = study.source.model_copy(update={"warnings": (*study.source.warnings, *doc.warnings)})
+    return study.model_copy(update={"source": source})
 
 
 def _validate(doc: Document, text: str, line: int) -> Study:
@@ -62,4 +73,4 @@ def dumps(studies: list[Study]) -> str:
     return "".join(study.model_dump_json() + "\n" for study in studies)
 
 
-FORMAT = Format(NAME, "Trial Protocol Viewer JSON Lines export", detect, parse, (".jsonl", ".json"))
+FORMAT = Format(NAME, "Trial Protocol Viewer JSON Lines export", score, parse, (".jsonl", ".json"))

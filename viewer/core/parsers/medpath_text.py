@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
+from viewer.core import extra_keys as K
 from viewer.core import normalize as n
 from viewer.core.criteria import eligibility_fields
 from viewer.core.document import Document
-from viewer.core.formats import Format, make_study
 from viewer.core.model import Study
-from viewer.core.parsers.pagetext import INTERVENTION_TYPES, age_range
+from viewer.core.parsers.base import Format, make_study
+from viewer.core.parsing.pagetext import INTERVENTION_TYPES, age_range
+from viewer.core.parsing.patterns import EMAIL, is_phone
+from viewer.core.parsing.textlines import lines as split_lines
+from viewer.core.parsing.textlines import trimmed
 
 NAME = "medpath-page-text"
 _HEADINGS = (
@@ -26,15 +31,17 @@ _EMPTY = {"not available", "not specified", "n/a", "none", ""}
 _PHASE_LINE = re.compile(r"^(Early )?Phase \d(\s*/\s*Phase \d)?$|^Not Applicable$", re.I)
 
 
-def detect(doc: Document) -> bool:
-    head = doc.head
-    return head.startswith("MedPath") and "Registration Number" in head
+def score(head: str) -> int:
+    return 90 if head.startswith("MedPath") and "Registration Number" in head else 0
 
 
-def parse(doc: Document) -> list[Study]:
-    lines = [n.clean(line) or "" for line in doc.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+def parse(doc: Document) -> Iterator[Study]:
+    lines = [n.clean(line) or "" for line in split_lines(doc.text)]
     blocks = _blocks(lines)
-    return [make_study(doc, NAME, 0, _fields(doc, lines, blocks))]
+    fields = _fields(doc, lines, blocks)
+    if not fields["summary"]["brief_title"] or len(blocks) < 2:
+        raise doc.fail("MedPath page text without the trial's title and sections")
+    yield make_study(doc, NAME, 0, fields)
 
 
 def _blocks(lines: list[str]) -> dict[str, list[str]]:
@@ -46,13 +53,7 @@ def _blocks(lines: list[str]) -> dict[str, list[str]]:
             current = blocks[line] = []
         elif current is not None:
             current.append(line)
-    for key, value in blocks.items():
-        while value and not value[-1]:
-            value.pop()
-        while value and not value[0]:
-            value.pop(0)
-        blocks[key] = value
-    return blocks
+    return {key: list(trimmed(value)) for key, value in blocks.items()}
 
 
 def _one(blocks: dict[str, list[str]], heading: str) -> str | None:
@@ -84,9 +85,9 @@ def _fields(doc: Document, lines: list[str], blocks: dict[str, list[str]]) -> di
     )
     target = _one(blocks, "Target Recruitment")
     extra = {
-        "Recruitment status (MedPath)": site_status,
-        "Study design": _one(blocks, "Study Design"),
-        "Study type (as registered)": _one(blocks, "Study Type"),
+        K.MEDPATH_STATUS: site_status,
+        K.STUDY_DESIGN: _one(blocks, "Study Design"),
+        K.STUDY_TYPE_AS_REGISTERED: _one(blocks, "Study Type"),
     }
     return {
         "id": ident,
@@ -189,9 +190,9 @@ def _contacts(rows: list[str]) -> list[dict[str, Any]]:
     for row in rows:
         if not row or _FLAG.fullmatch(row):
             continue
-        if "@" in row and contacts:
+        if "@" in row and EMAIL.search(row) and contacts:
             contacts[-1]["email"] = row
-        elif re.fullmatch(r"[+\d][\d\s().\-/]{4,}", row) and contacts:
+        elif is_phone(row) and contacts:
             contacts[-1]["phone"] = row
         elif re.search(r"contact|investigator|director|chair|coordinator", row, re.I) and contacts:
             contacts[-1]["role"] = n.code(row)
@@ -200,4 +201,4 @@ def _contacts(rows: list[str]) -> list[dict[str, Any]]:
     return contacts
 
 
-FORMAT = Format(NAME, "MedPath page text", detect, parse, (".txt",))
+FORMAT = Format(NAME, "MedPath page text", score, parse, (".txt",))

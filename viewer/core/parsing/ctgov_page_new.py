@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from viewer.core import extra_keys as K
 from viewer.core import normalize as n
 from viewer.core.criteria import eligibility_fields
-from viewer.core.parsers.pagetext import INTERVENTION_TYPES, age_range, parse_address
+from viewer.core.errors import ParseError
+from viewer.core.parsing.pagetext import INTERVENTION_TYPES, age_range, parse_address
+from viewer.core.parsing.patterns import NCT as _NCT
+from viewer.core.parsing.patterns import is_phone
+from viewer.core.parsing.textlines import lines as split_lines
 
-_NCT = re.compile(r"\bNCT\d{8}\b")
 # Headings of the new layout, each on a line of its own, with its value on the following lines.
 HEADINGS = (
     "Brief Summary", "Detailed Description", "Official Title", "Conditions", "Intervention / Treatment",
@@ -43,15 +47,15 @@ def is_new_layout(text: str) -> bool:
     return "ClinicalTrials.gov ID" in text and "Identifier: NCT" not in text
 
 
-def fields(text: str, warnings: list[str]) -> dict[str, Any]:
-    raw_lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+def fields(text: str, warnings: list[str], name: str) -> dict[str, Any]:
+    raw_lines = split_lines(text)
     lines = [n.clean(line) or "" for line in raw_lines]
     raw_blocks = _blocks(lines, raw_lines)
     blocks = {k: [c for c in (n.clean(v) for v in rows) if c] for k, rows in raw_blocks.items()}
     header = _header(lines)
     nct = next(iter(_NCT.findall(header.get("ClinicalTrials.gov ID", "") or "\n".join(lines))), None)
     if nct is None:
-        raise ValueError("no NCT number on the page")
+        raise ParseError(name, "ClinicalTrials.gov page text without an NCT number")
     status_raw = _value(blocks, "Overall Status") or _value(blocks, "Recruitment Status") or header.get("status")
     ages = _value(blocks, "Ages Eligible for Study") or ""
     minimum, maximum = age_range(ages)
@@ -127,11 +131,12 @@ def fields(text: str, warnings: list[str]) -> dict[str, Any]:
         "extra": {
             k: v
             for k, v in {
-                "Information provided by": header.get("Information provided by"),
-                "Status verified": n.iso_date(_value(blocks, "Last Verified")),
-                "First submitted": n.iso_date(_value(blocks, "First Submitted")),
-                "MeSH terms": "; ".join(v for v in blocks.get("Additional Relevant MeSH Terms", []) if v) or None,
-                "Age groups": _age_groups(ages),
+                K.INFORMATION_PROVIDED_BY: header.get("Information provided by"),
+                K.STATUS_VERIFIED: n.iso_date(_value(blocks, "Last Verified")),
+                K.FIRST_SUBMITTED: n.iso_date(_value(blocks, "First Submitted")),
+                K.CONDITION_MESH_TERMS: "; ".join(v for v in blocks.get("Additional Relevant MeSH Terms", []) if v)
+                or None,
+                K.AGE_GROUPS: _age_groups(ages),
             }.items()
             if v
         },
@@ -215,7 +220,7 @@ def _central_contacts(rows: list[str]) -> list[dict[str, Any]]:
     for row in rows:
         if "@" in row and contacts:
             contacts[-1]["email"] = row
-        elif re.fullmatch(r"[+\d][\d\s().\-/ext]{4,}", row) and contacts:
+        elif is_phone(row) and contacts:
             contacts[-1]["phone"] = row
         else:
             contacts.append({"name": row, "role": "CONTACT"})

@@ -1,0 +1,1 @@
+"""Bundled icons, palettes and style sheets: installed as the package `viewer.resources`."""

@@ -11,7 +11,12 @@ from pathlib import Path
 from tests.conftest import ROOT
 
 CORE = ROOT / "viewer" / "core"
-QT_FREE = [*CORE.rglob("*.py"), ROOT / "viewer" / "cli.py", ROOT / "viewer" / "main.py"]
+QT_FREE = [
+    *CORE.rglob("*.py"),
+    *(ROOT / "viewer" / "commands").glob("*.py"),
+    ROOT / "viewer" / "cli.py",
+    ROOT / "viewer" / "main.py",
+]
 
 
 def _imports(path: Path) -> set[str]:

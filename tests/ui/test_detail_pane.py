@@ -166,14 +166,15 @@ def test_a_large_node_renders_off_the_gui_thread_with_a_busy_hint(
 ) -> None:
     import viewer.core.render as render
 
-    converted: list[tuple[int, int]] = []  # (thread, characters) of every Markdown-to-HTML conversion
-    original = render.markdown_to_html
+    converted: list[tuple[int, int]] = []  # (thread, characters) of every node rendered to HTML
+    original = render.node_html
 
-    def recording(md: str) -> str:
-        converted.append((threading.get_ident(), len(md)))
-        return original(md)
+    def recording(node: Node, flavor: Any = "qt") -> str:
+        html = original(node, flavor)
+        converted.append((threading.get_ident(), len(html)))
+        return html
 
-    monkeypatch.setattr(render, "markdown_to_html", recording)
+    monkeypatch.setattr(render, "node_html", recording)
     pane = _pane(qtbot)
     sites = large.find(("sites",))
     assert sites is not None
@@ -188,7 +189,7 @@ def test_a_large_node_renders_off_the_gui_thread_with_a_busy_hint(
     assert site_name(cast("tuple[Site, ...]", sites.ref)[-1]) in text  # all of it, to the last site
     main = threading.get_ident()
     big = [thread for thread, size in converted if size > SYNC_LIMIT]
-    assert big and main not in big, "the large node's Markdown was converted on the GUI thread"
+    assert big and main not in big, "the large node was rendered on the GUI thread"
     assert pane.browser.document().thread() is QThread.currentThread()  # handed over to be shown here
     _drain(qtbot)
 

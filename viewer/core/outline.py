@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -41,6 +41,7 @@ class Kind(StrEnum):
     OUTCOME = "outcome"
     SITES = "sites"
     COUNTRY = "country"
+    STATE = "state"
     SITE = "site"
     CONTACT = "contact"
     DESIGN = "design"
@@ -251,6 +252,25 @@ def sites_by_country(sites: tuple[Site, ...]) -> list[tuple[str, tuple[tuple[int
     return [(c or "Country not stated", tuple(groups[c])) for c in ordered]
 
 
+STATE_GROUPING = 20
+"""A country with more sites than this is grouped by state or region (1,214 US sites are not one list)."""
+
+
+def sites_by_state(sites: Sequence[Site]) -> list[tuple[str, tuple[Site, ...]]]:
+    """A country's sites grouped by state (sorted, unstated last) when there are many; else one group."""
+    return [(state, tuple(s for _, s in members)) for state, members in _by_state(list(enumerate(sites)))]
+
+
+def _by_state(members: list[tuple[int, Site]]) -> list[tuple[str, list[tuple[int, Site]]]]:
+    groups: dict[str, list[tuple[int, Site]]] = {}
+    for i, site in members:
+        groups.setdefault(site.state or "", []).append((i, site))
+    if len(members) <= STATE_GROUPING or len(groups) < 2:
+        return [("", members)]
+    ordered = sorted(groups, key=lambda g: (g == "", g.casefold()))
+    return [(g or "State not stated", groups[g]) for g in ordered]
+
+
 def _contact_nodes(key: Key, contacts: tuple[Contact, ...], default_role: str | None = None) -> tuple[Node, ...]:
     return tuple(
         Node(one_line(contact_name(c)), Kind.CONTACT, (*key, i), c, note=humanize(c.role) or default_role)
@@ -258,20 +278,32 @@ def _contact_nodes(key: Key, contacts: tuple[Contact, ...], default_role: str | 
     )
 
 
+def _site_nodes(members: Iterable[tuple[int, Site]]) -> tuple[Node, ...]:
+    return tuple(
+        Node(
+            one_line(site_name(site)),
+            Kind.SITE,
+            ("sites", i),
+            site,
+            note=", ".join(p for p in (site.city, humanize(site.status)) if p) or None,
+            children=_contact_nodes(("sites", i, "contacts"), site.contacts),
+        )
+        for i, site in members
+    )
+
+
 def _sites(study: Study) -> Node:
     countries = []
     for country, members in sites_by_country(study.sites):
-        site_nodes = tuple(
-            Node(
-                one_line(site_name(site)),
-                Kind.SITE,
-                ("sites", i),
-                site,
-                note=", ".join(p for p in (site.city, humanize(site.status)) if p) or None,
-                children=_contact_nodes(("sites", i, "contacts"), site.contacts),
-            )
-            for i, site in members
-        )
+        states = _by_state(list(members))
+        if len(states) == 1:
+            site_nodes = _site_nodes(members)
+        else:
+            site_nodes = tuple(
+                Node(state, Kind.STATE, ("sites", "country", country, "state", state),
+                     tuple(s for _, s in group), count=len(group), children=_site_nodes(group))
+                for state, group in states
+            )  # fmt: skip
         countries.append(
             Node(
                 country,

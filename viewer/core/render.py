@@ -1,13 +1,29 @@
-"""Studies and tree nodes as Markdown and HTML, with record text escaped so it shows literally."""
+"""Studies and tree nodes as blocks, and from blocks as HTML (pane, print, export) or Markdown (export).
+
+One render path: model -> outline nodes -> blocks (viewer.core.blocks) -> a writer. Record text only ever
+travels in runs, which the writers escape; nothing here builds markup.
+"""
 
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable, Iterable
 from functools import cache
 from typing import TYPE_CHECKING, cast
 
+from viewer.core.blocks import (
+    Block,
+    Facts,
+    Inline,
+    Item,
+    ListBlock,
+    Note,
+    Paragraph,
+    Run,
+    Section,
+    prose,
+    runs,
+)
 from viewer.core.outline import (
     Kind,
     Node,
@@ -17,10 +33,12 @@ from viewer.core.outline import (
     outline,
     site_name,
     sites_by_country,
+    sites_by_state,
     yes_no,
 )
 
 if TYPE_CHECKING:
+    from viewer.core.html_writer import Flavor
     from viewer.core.model import (
         Arm,
         Contact,
@@ -36,83 +54,74 @@ if TYPE_CHECKING:
         Summary,
     )
 
-_ALWAYS = re.compile(r"([\\`*_\[\]|])")
-_ENTITY = re.compile(r"&(?=#?\w+;)")
-_TAG = re.compile(r"<(?=[A-Za-z/!?])")
-_LINE_START = re.compile(r"^(#|>|[-+]|\d+(?=\.)|=+\s*$)")
-# Markdown features a record could abuse; our own markup never needs them, so they are switched off.
-_UNSAFE_INLINE = (
-    "html",
-    "autolink",
-    "automail",
-    "link",
-    "image_link",
-    "image_reference",
-    "reference",
-    "short_reference",
-    "short_image_ref",
-)
+Builder = Callable[[Node, int, bool], list[Block]]
 
 
-def escape(text: str, line_start: bool = True) -> str:
-    """One line of record text, safe inside Markdown: syntax and raw HTML come out literally.
-
-    `line_start=False` is for text placed after other text on its line, where list, heading and quote
-    markers mean nothing, so they are left without a backslash.
-    """
-    line = " ".join(text.split())
-    line = _TAG.sub("&lt;", _ENTITY.sub("&amp;", _ALWAYS.sub(r"\\\1", line)))
-    match = _LINE_START.match(line) if line_start else None
-    if match:
-        lead = match.group(1)
-        if lead[0].isdigit():
-            line = f"{lead}\\{line[len(lead) :]}"
-        elif lead[0] == "=":
-            line = "&#61;" + line[1:]
-        else:
-            line = "\\" + line
-    return line
+# --- whole studies and nodes -------------------------------------------------------------------------
 
 
-def escape_block(text: str) -> str:
-    """Multi-line record text as Markdown paragraphs, keeping its paragraphs and line breaks."""
-    paragraphs = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n").strip())
-    out = []
-    for para in paragraphs:
-        lines = [escape(line) for line in para.split("\n") if line.strip()]
-        if lines:
-            out.append("  \n".join(lines))
-    return "\n\n".join(out)
+def study_blocks(study: Study, *, skip_empty: bool = True) -> list[Block]:
+    """The whole study, every section spelled out. For paper and files, empty sections are left out and
+    named once at the end (`skip_empty`); the detail pane shows each with "Nothing recorded"."""
+    root = outline(study)
+    out: list[Block] = [Section(runs(f"{study.id}: {study.title}"), 1)]
+    empty: list[str] = []
+    for section in root.children:
+        if skip_empty and section.empty:
+            empty.append(section.label)
+            continue
+        out.append(node_section(section, level=2, full=True))
+    if empty:
+        out.append(Note(f"Not recorded in this record: {', '.join(empty)}."))
+    return out
 
 
-def markdown_to_html(md: str) -> str:
-    """Our Markdown as an HTML fragment; links, images and raw HTML are disabled as a second guard."""
-    import markdown  # imported on first use: the window must paint before this loads
+def node_section(node: Node, level: int = 2, full: bool = False) -> Section:
+    """One tree node as a section: its title, and its content (`full` also spells out every child)."""
+    body = _BUILDERS.get(node.kind, _plain)(node, level, full)
+    return Section(runs(node.title), level, tuple(body), empty=not body)
 
-    converter = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
-    converter.preprocessors.deregister("html_block")
-    converter.parser.blockprocessors.deregister("reference")
-    for name in _UNSAFE_INLINE:
-        converter.inlinePatterns.deregister(name, strict=False)
-    return cast(str, converter.convert(md))
+
+def node_html(node: Node, flavor: Flavor = "qt") -> str:
+    """The HTML fragment the detail pane shows for a node."""
+    from viewer.core.html_writer import to_html
+
+    return to_html([node_section(node, level=2)], flavor)
+
+
+def render_node(node: Node, level: int = 2, full: bool = False) -> str:
+    """A node as Markdown (tests and the Markdown export read it)."""
+    from viewer.core.markdown_writer import to_markdown
+
+    return to_markdown([node_section(node, level, full)]).rstrip("\n")
 
 
 def study_markdown(study: Study) -> str:
-    """The whole study as one readable Markdown document: every section of the record."""
-    root = outline(study)
-    parts = [f"# {escape(study.id)}: {escape(study.title)}"]
-    parts += [render_node(section, level=2, full=True) for section in root.children]
-    return "\n\n".join(p for p in parts if p) + "\n"
+    from viewer.core.markdown_writer import to_markdown
+
+    return to_markdown(study_blocks(study))
+
+
+def study_body_html(study: Study, flavor: Flavor = "qt") -> str:
+    """The study as an HTML fragment (print and PDF lay it out)."""
+    from viewer.core.html_writer import to_html
+
+    return to_html(study_blocks(study), flavor)
 
 
 def study_html(study: Study) -> str:
     """A standalone HTML document for the study: embedded CSS, no external references."""
     title = html.escape(f"{study.id}: {study.title}")
-    body = markdown_to_html(study_markdown(study))
+    body = study_body_html(study, "web")
+    return html_document(title, body)
+
+
+def html_document(title_html: str, body: str) -> str:
+    """A standalone, inert HTML page around a body of our own markup (escaped title given)."""
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
-        f'<meta name="generator" content="Trial Protocol Viewer">\n<title>{title}</title>\n'
+        f'<meta name="generator" content="Trial Protocol Viewer">\n<title>{title_html}</title>\n'
         f"<style>\n{export_css()}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n"
     )
 
@@ -125,15 +134,8 @@ def export_css() -> str:
     return resource_text("styles/export.css")
 
 
-def render_node(node: Node, level: int = 2, full: bool = False) -> str:
-    """Markdown for one tree node: a heading and its content (`full` also spells out every child)."""
-    head = f"{'#' * level} {escape(node.title)}"
-    body = _RENDERERS.get(node.kind, _render_plain)(node, level, full)
-    return f"{head}\n\n{body}" if body else f"{head}\n\n*Nothing recorded.*"
-
-
 def text_size(node: Node, limit: int | None = None) -> int:
-    """About how many characters of record text `render_node(node)` shows; counting stops past `limit`.
+    """About how many characters of record text a node's render shows; counting stops past `limit`.
 
     Cheap, so a caller can decide before rendering whether the render is worth a worker thread. It
     over-counts a little (every field of what the node shows, not only the rendered ones), never much under.
@@ -168,31 +170,38 @@ def _shown(node: Node) -> object:
     return node.ref
 
 
-def _facts(pairs: Iterable[tuple[str, object]]) -> str:
-    lines = []
+# --- pieces -------------------------------------------------------------------------------------------
+
+
+def _facts(pairs: Iterable[tuple[str, object]]) -> list[Block]:
+    rows: list[tuple[str, Inline]] = []
     for label, value in pairs:
         if isinstance(value, tuple | list):
             value = "; ".join(str(v) for v in value if v)
         if value is None or value == "":
             continue
-        lines.append(f"**{escape(label)}:** {escape(str(value), line_start=False)}")
-    return "  \n".join(lines)
+        rows.append((label, runs(str(value))))
+    return [Facts(tuple(rows))] if rows else []
 
 
-def _join(*blocks: str) -> str:
-    return "\n\n".join(b for b in blocks if b)
+def _sub(title: str, text: str | None, level: int) -> list[Block]:
+    return [Section(runs(title), level, prose(text))] if text else []
 
 
-def _section(title: str, text: str | None, level: int) -> str:
-    return f"{'#' * level} {title}\n\n{escape_block(text)}" if text else ""
+def _status(summary: Summary) -> str:
+    """The normalized status in words, with the registry's own wording beside it where it differs."""
+    words = humanize(summary.overall_status)
+    raw = summary.overall_status_raw
+    if (
+        words
+        and raw
+        and " ".join(raw.split()).casefold() not in (words.casefold(), (summary.overall_status or "").casefold())
+    ):
+        return f"{words} (as registered: {raw})"
+    return words or raw or ""
 
 
-def _indent(text: str, depth: int) -> str:
-    pad = "    " * depth
-    return "\n".join(pad + line if line else line for line in text.split("\n"))
-
-
-def _render_summary(node: Node, level: int, full: bool) -> str:
+def _summary(node: Node, level: int, full: bool) -> list[Block]:
     study = cast("Study", node.ref)
     s = study.summary
     enrollment = f"{s.enrollment} ({humanize(s.enrollment_type).lower()})" if s.enrollment_type else s.enrollment
@@ -204,7 +213,7 @@ def _render_summary(node: Node, level: int, full: bool) -> str:
             ("Brief title", s.brief_title),
             ("Official title", s.official_title),
             ("Acronym", s.acronym),
-            ("Status", humanize(s.overall_status) or s.overall_status_raw),
+            ("Status", _status(s)),
             ("Why stopped", s.why_stopped),
             ("Phase", [humanize(p) for p in s.phases]),
             ("Study type", humanize(s.study_type)),
@@ -222,28 +231,25 @@ def _render_summary(node: Node, level: int, full: bool) -> str:
         ]
     )
     sub = level + 1
-    return _join(
-        facts,
-        _section("Brief summary", s.brief_summary, sub),
-        _section("Detailed description", s.detailed_description, sub) if full else "",
+    return [
+        *facts,
+        *_sub("Brief summary", s.brief_summary, sub),
+        *(_sub("Detailed description", s.detailed_description, sub) if full else []),
+    ]
+
+
+def _description(node: Node, level: int, full: bool) -> list[Block]:
+    return list(prose(cast("Summary", node.ref).detailed_description))
+
+
+def criteria_list(items: tuple[Criterion, ...], numbered: bool = True) -> ListBlock:
+    return ListBlock(
+        tuple(Item(runs(c.text), (criteria_list(c.children, numbered=False),) if c.children else ()) for c in items),
+        ordered=numbered,
     )
 
 
-def _render_description(node: Node, level: int, full: bool) -> str:
-    return escape_block(cast("Summary", node.ref).detailed_description or "")
-
-
-def _criteria_list(items: tuple[Criterion, ...], depth: int = 0, numbered: bool = True) -> str:
-    lines = []
-    for i, item in enumerate(items, 1):
-        marker = f"{i}." if numbered and depth == 0 else "-"
-        lines.append(_indent(f"{marker} {escape(item.text)}", depth))
-        if item.children:
-            lines.append(_criteria_list(item.children, depth + 1, numbered))
-    return "\n".join(lines)
-
-
-def _eligibility_facts(e: Eligibility) -> str:
+def _eligibility_facts(e: Eligibility) -> list[Block]:
     return _facts(
         [
             ("Age", age_range(e)),
@@ -253,99 +259,123 @@ def _eligibility_facts(e: Eligibility) -> str:
     )
 
 
-def _render_eligibility(node: Node, level: int, full: bool) -> str:
+def _eligibility(node: Node, level: int, full: bool) -> list[Block]:
     e = cast("Eligibility", node.ref)
     sub = level + 1
-    parts = [_eligibility_facts(e)]
+    out = _eligibility_facts(e)
     for child in node.children:
         if child.kind is Kind.CRITERIA:
-            parts.append(render_node(child, sub, full))
-    parts.append(_section("Study population", e.study_population, sub))
+            out.append(node_section(child, sub, full))
+    out += _sub("Study population", e.study_population, sub)
     if not e.inclusion and not e.exclusion:
-        parts.append(_section("Criteria as stated", e.criteria_text, sub))
-    return _join(*parts)
+        out += _sub("Criteria as stated", e.criteria_text, sub)
+    return out
 
 
-def _render_criteria(node: Node, level: int, full: bool) -> str:
-    return _criteria_list(cast("tuple[Criterion, ...]", node.ref))
+def _criteria(node: Node, level: int, full: bool) -> list[Block]:
+    items = cast("tuple[Criterion, ...]", node.ref)
+    return [criteria_list(items)] if items else []
 
 
-def _render_criterion(node: Node, level: int, full: bool) -> str:
+def _criterion(node: Node, level: int, full: bool) -> list[Block]:
     item = cast("Criterion", node.ref)
     numbers = [str(k + 1) for k in node.key if isinstance(k, int)]
     group = "Inclusion" if "inclusion" in node.key else "Exclusion"
-    text = f"*{group} criterion {'.'.join(numbers)}*\n\n{escape_block(item.text)}"
-    return _join(text, _criteria_list(item.children, numbered=False))
+    out: list[Block] = [Note(f"{group} criterion {'.'.join(numbers)}"), *prose(item.text)]
+    if item.children:
+        out.append(criteria_list(item.children, numbered=False))
+    return out
 
 
-def _render_fact(node: Node, level: int, full: bool) -> str:
+def _fact(node: Node, level: int, full: bool) -> list[Block]:
     e = cast("Eligibility", node.ref)
     if node.kind is Kind.POPULATION:
-        return escape_block(e.study_population or "")
+        return list(prose(e.study_population))
     return _eligibility_facts(e)
 
 
-def _outcome_item(o: Outcome) -> str:
-    text = f"**{escape(o.measure)}**"
+def outcome_item(o: Outcome) -> Item:
+    detail: list[Block] = []
     if o.time_frame:
-        text += f"  \n*Time frame:* {escape(o.time_frame)}"
+        detail.append(Paragraph((Run("Time frame: ", em=True), Run(o.time_frame))))
     if o.description:
-        text += f"  \n{escape(o.description)}"
-    return text
+        detail += prose(o.description)
+    return Item((Run(o.measure, strong=True),), tuple(detail))
 
 
-def _outcome_list(items: tuple[Outcome, ...]) -> str:
-    return "\n".join(f"{i}. " + _outcome_item(o).replace("\n", "\n    ") for i, o in enumerate(items, 1))
+def _outcomes(node: Node, level: int, full: bool) -> list[Block]:
+    return [node_section(child, level + 1, full) for child in node.children if child.count]
 
 
-def _render_outcomes(node: Node, level: int, full: bool) -> str:
-    return _join(*(render_node(child, level + 1, full) for child in node.children if child.count))
+def _outcome_group(node: Node, level: int, full: bool) -> list[Block]:
+    items = cast("tuple[Outcome, ...]", node.ref)
+    return [ListBlock(tuple(outcome_item(o) for o in items), ordered=True)] if items else []
 
 
-def _render_outcome_group(node: Node, level: int, full: bool) -> str:
-    return _outcome_list(cast("tuple[Outcome, ...]", node.ref))
-
-
-def _render_outcome(node: Node, level: int, full: bool) -> str:
+def _outcome(node: Node, level: int, full: bool) -> list[Block]:
     o = cast("Outcome", node.ref)
-    return _join(
-        _facts([("Time frame", o.time_frame)]),
-        escape_block(o.description or ""),
-        f"*Measure:* {escape(o.measure)}" if len(o.measure) > len(node.label) else "",
-    )
+    out = [*_facts([("Time frame", o.time_frame)]), *prose(o.description)]
+    if len(o.measure) > len(node.label):  # the label was cut: the whole measure once more
+        out.append(Paragraph((Run("Measure: ", em=True), Run(o.measure))))
+    return out
 
 
-def _contact_line(c: Contact) -> str:
+def contact_runs(c: Contact) -> Inline:
     role = humanize(c.role)
     details = [x for x in (c.affiliation, c.phone, c.email) if x and x != contact_name(c)]
-    text = f"**{escape(contact_name(c))}**" + (f" ({escape(role)})" if role else "")
-    return text + "".join(f" · {escape(d, line_start=False)}" for d in details)
+    parts: list[Run] = [Run(contact_name(c), strong=True)]
+    if role:
+        parts.append(Run(f" ({role})"))
+    parts += [Run(f" · {d}") for d in details]
+    return tuple(parts)
 
 
-def _site_item(site: Site) -> str:
+def site_item(site: Site) -> Item:
     place = ", ".join(p for p in (site.city, site.state, site.zip) if p)
-    text = f"- **{escape(site_name(site))}**" + (f" · {escape(place, line_start=False)}" if place else "")
-    text += f" · *{escape(humanize(site.status))}*" if site.status else ""
-    return "\n".join([text, *(f"    - {_contact_line(c)}" for c in site.contacts)])
+    text: list[Run] = [Run(site_name(site), strong=True)]
+    if place:
+        text.append(Run(f" · {place}"))
+    if site.status:
+        text.append(Run(f" · {humanize(site.status)}", em=True))
+    contacts = (ListBlock(tuple(Item(contact_runs(c)) for c in site.contacts)),) if site.contacts else ()
+    return Item(tuple(text), contacts)
 
 
-def _render_sites(node: Node, level: int, full: bool) -> str:
-    sites = cast("tuple[Site, ...]", node.ref)
-    return _join(
-        *(
-            f"{'#' * (level + 1)} {escape(country)} ({len(members)})\n\n" + "\n".join(_site_item(s) for _, s in members)
-            for country, members in sites_by_country(sites)
-        )
+def _site_list(sites: Iterable[Site]) -> ListBlock:
+    return ListBlock(tuple(site_item(s) for s in sites))
+
+
+def _country_blocks(country: str, sites: tuple[Site, ...], level: int) -> Section:
+    groups = sites_by_state(sites)
+    if len(groups) <= 1:
+        return Section(runs(f"{country} ({len(sites)})"), level, (_site_list(sites),))
+    body = tuple(
+        Section(runs(f"{state} ({len(members)})"), level + 1, (_site_list(members),)) for state, members in groups
     )
+    return Section(runs(f"{country} ({len(sites)})"), level, body)
 
 
-def _render_country(node: Node, level: int, full: bool) -> str:
-    return "\n".join(_site_item(s) for s in cast("tuple[Site, ...]", node.ref))
+def _sites(node: Node, level: int, full: bool) -> list[Block]:
+    sites = cast("tuple[Site, ...]", node.ref)
+    return [_country_blocks(c, tuple(s for _, s in members), level + 1) for c, members in sites_by_country(sites)]
 
 
-def _render_site(node: Node, level: int, full: bool) -> str:
+def _country(node: Node, level: int, full: bool) -> list[Block]:
+    sites = cast("tuple[Site, ...]", node.ref)
+    groups = sites_by_state(sites)
+    if len(groups) <= 1:
+        return [_site_list(sites)] if sites else []
+    return [Section(runs(f"{state} ({len(members)})"), level + 1, (_site_list(members),)) for state, members in groups]
+
+
+def _state(node: Node, level: int, full: bool) -> list[Block]:
+    sites = cast("tuple[Site, ...]", node.ref)
+    return [_site_list(sites)] if sites else []
+
+
+def _site(node: Node, level: int, full: bool) -> list[Block]:
     site = cast("Site", node.ref)
-    facts = _facts(
+    out = _facts(
         [
             ("Facility", site.facility),
             ("City", site.city),
@@ -355,11 +385,14 @@ def _render_site(node: Node, level: int, full: bool) -> str:
             ("Status", humanize(site.status)),
         ]
     )
-    contacts = "\n".join(f"- {_contact_line(c)}" for c in site.contacts)
-    return _join(facts, f"{'#' * (level + 1)} Contacts\n\n{contacts}" if contacts else "")
+    if site.contacts:
+        out.append(
+            Section(runs("Contacts"), level + 1, (ListBlock(tuple(Item(contact_runs(c)) for c in site.contacts)),))
+        )
+    return out
 
 
-def _render_contact(node: Node, level: int, full: bool) -> str:
+def _contact(node: Node, level: int, full: bool) -> list[Block]:
     c = cast("Contact", node.ref)
     return _facts(
         [
@@ -372,13 +405,14 @@ def _render_contact(node: Node, level: int, full: bool) -> str:
     )
 
 
-def _render_contacts(node: Node, level: int, full: bool) -> str:
+def _contacts(node: Node, level: int, full: bool) -> list[Block]:
     if node.kind is Kind.CONTACT_GROUP:
-        return "\n".join(f"- {_contact_line(c)}" for c in cast("tuple[Contact, ...]", node.ref))
-    return _join(*(render_node(child, level + 1, full) for child in node.children))
+        people = cast("tuple[Contact, ...]", node.ref)
+        return [ListBlock(tuple(Item(contact_runs(c)) for c in people))] if people else []
+    return [node_section(child, level + 1, full) for child in node.children]
 
 
-def _render_design(node: Node, level: int, full: bool) -> str:
+def _design(node: Node, level: int, full: bool) -> list[Block]:
     d = cast("Design", node.ref)
     return _facts(
         [
@@ -400,110 +434,110 @@ def _intervention_name(x: Intervention) -> str:
     return f"{humanize(x.type)}: {x.name}" if x.type else x.name
 
 
-def _arm_item(a: Arm) -> str:
-    text = f"**{escape(a.label)}**" + (f" ({escape(humanize(a.type))})" if a.type else "")
-    if a.description:
-        text += f"  \n{escape(a.description)}"
+def arm_item(a: Arm) -> Item:
+    text: list[Run] = [Run(a.label, strong=True)]
+    if a.type:
+        text.append(Run(f" ({humanize(a.type)})"))
+    detail: list[Block] = [*prose(a.description)]
     if a.interventions:
-        text += "  \n*Interventions:* " + escape("; ".join(a.interventions))
-    return text
+        detail.append(Paragraph((Run("Interventions: ", em=True), Run("; ".join(a.interventions)))))
+    return Item(tuple(text), tuple(detail))
 
 
-def _intervention_item(x: Intervention) -> str:
-    text = f"**{escape(_intervention_name(x))}**"
+def intervention_item(x: Intervention) -> Item:
+    detail: list[Block] = []
     if x.other_names:
-        text += f"  \n*Other names:* {escape('; '.join(x.other_names))}"
+        detail.append(Paragraph((Run("Other names: ", em=True), Run("; ".join(x.other_names)))))
     if x.arm_labels:
-        text += f"  \n*Arms:* {escape('; '.join(x.arm_labels))}"
-    if x.description:
-        text += f"  \n{escape(x.description)}"
-    return text
+        detail.append(Paragraph((Run("Arms: ", em=True), Run("; ".join(x.arm_labels)))))
+    detail += prose(x.description)
+    return Item((Run(_intervention_name(x), strong=True),), tuple(detail))
 
 
-def _bullets(items: Iterable[str]) -> str:
-    return "\n".join("- " + item.replace("\n", "\n    ") for item in items)
-
-
-def _render_arms(node: Node, level: int, full: bool) -> str:
+def _arms(node: Node, level: int, full: bool) -> list[Block]:
     if node.kind is Kind.ARM_GROUP:
-        return _bullets(_arm_item(a) for a in cast("tuple[Arm, ...]", node.ref))
+        return [ListBlock(tuple(arm_item(a) for a in cast("tuple[Arm, ...]", node.ref)))]
     if node.kind is Kind.INTERVENTION_GROUP:
-        return _bullets(_intervention_item(x) for x in cast("tuple[Intervention, ...]", node.ref))
+        return [ListBlock(tuple(intervention_item(x) for x in cast("tuple[Intervention, ...]", node.ref)))]
     if node.kind is Kind.ARM:
-        return _arm_item(cast("Arm", node.ref))
+        item = arm_item(cast("Arm", node.ref))
+        return [Paragraph(item.text), *item.children]
     if node.kind is Kind.INTERVENTION:
-        return _intervention_item(cast("Intervention", node.ref))
-    return _join(*(render_node(child, level + 1, full) for child in node.children if child.count))
+        item = intervention_item(cast("Intervention", node.ref))
+        return [Paragraph(item.text), *item.children]
+    return [node_section(child, level + 1, full) for child in node.children if child.count]
 
 
-def _reference_item(r: Reference) -> str:
-    bits = [escape(r.citation) if r.citation else ""]
-    bits += [f"PMID {escape(r.pmid)}" if r.pmid else "", escape(r.url) if r.url else ""]
-    text = " · ".join(b for b in bits if b) or "*No citation*"
-    return text + (f" *({escape(humanize(r.type))})*" if r.type else "")
+def reference_runs(r: Reference) -> Inline:
+    bits = [b for b in (r.citation, f"PMID {r.pmid}" if r.pmid else None, r.url) if b]
+    text: list[Run] = [Run(" · ".join(bits))] if bits else [Run("No citation", em=True)]
+    if r.type:
+        text.append(Run(f" ({humanize(r.type)})", em=True))
+    return tuple(text)
 
 
-def _render_references(node: Node, level: int, full: bool) -> str:
+def _references(node: Node, level: int, full: bool) -> list[Block]:
     if node.kind is Kind.REFERENCE:
-        return _reference_item(cast("Reference", node.ref))
+        return [Paragraph(reference_runs(cast("Reference", node.ref)))]
     refs = cast("tuple[Reference, ...]", node.ref)
-    return "\n".join(f"{i}. {_reference_item(r)}" for i, r in enumerate(refs, 1))
+    return [ListBlock(tuple(Item(reference_runs(r)) for r in refs), ordered=True)] if refs else []
 
 
-def _render_extra(node: Node, level: int, full: bool) -> str:
+def _extra(node: Node, level: int, full: bool) -> list[Block]:
     return _facts(cast("dict[str, str]", node.ref).items())
 
 
-def _render_source(node: Node, level: int, full: bool) -> str:
+def _source(node: Node, level: int, full: bool) -> list[Block]:
     if node.kind is Kind.WARNING:
-        return escape_block(cast(str, node.ref))
+        return list(prose(cast(str, node.ref)))
     if node.kind is Kind.WARNINGS:
-        return _bullets(escape(w) for w in cast("tuple[str, ...]", node.ref))
+        return [ListBlock(tuple(Item(runs(w)) for w in cast("tuple[str, ...]", node.ref)))]
     src = cast("Source", node.ref)
-    facts = _facts(
+    out = _facts(
         [("File", src.file), ("Format", src.format), ("Record in file", src.record + 1), ("SHA-256", src.sha256)]
     )
-    warnings = (
-        (f"{'#' * (level + 1)} Parse warnings ({len(src.warnings)})\n\n" + _bullets(escape(w) for w in src.warnings))
-        if src.warnings
-        else "*No parse warnings.*"
-    )
-    return _join(facts, warnings)
+    if src.warnings:
+        warnings = ListBlock(tuple(Item(runs(w)) for w in src.warnings))
+        out.append(Section(runs(f"Parse warnings ({len(src.warnings)})"), level + 1, (warnings,)))
+    else:
+        out.append(Note("No parse warnings."))
+    return out
 
 
-def _render_plain(node: Node, level: int, full: bool) -> str:
-    return escape(node.note or "")
+def _plain(node: Node, level: int, full: bool) -> list[Block]:
+    return [Paragraph(runs(node.note))] if node.note else []
 
 
-_RENDERERS: dict[Kind, Callable[[Node, int, bool], str]] = {
-    Kind.SUMMARY: _render_summary,
-    Kind.DESCRIPTION: _render_description,
-    Kind.ELIGIBILITY: _render_eligibility,
-    Kind.CRITERIA: _render_criteria,
-    Kind.CRITERION: _render_criterion,
-    Kind.AGE: _render_fact,
-    Kind.SEX: _render_fact,
-    Kind.HEALTHY_VOLUNTEERS: _render_fact,
-    Kind.POPULATION: _render_fact,
-    Kind.OUTCOMES: _render_outcomes,
-    Kind.OUTCOME_GROUP: _render_outcome_group,
-    Kind.OUTCOME: _render_outcome,
-    Kind.SITES: _render_sites,
-    Kind.COUNTRY: _render_country,
-    Kind.SITE: _render_site,
-    Kind.CONTACT: _render_contact,
-    Kind.CONTACTS: _render_contacts,
-    Kind.CONTACT_GROUP: _render_contacts,
-    Kind.DESIGN: _render_design,
-    Kind.ARMS: _render_arms,
-    Kind.ARM_GROUP: _render_arms,
-    Kind.ARM: _render_arms,
-    Kind.INTERVENTION_GROUP: _render_arms,
-    Kind.INTERVENTION: _render_arms,
-    Kind.REFERENCES: _render_references,
-    Kind.REFERENCE: _render_references,
-    Kind.EXTRA: _render_extra,
-    Kind.SOURCE: _render_source,
-    Kind.WARNINGS: _render_source,
-    Kind.WARNING: _render_source,
+_BUILDERS: dict[Kind, Builder] = {
+    Kind.SUMMARY: _summary,
+    Kind.DESCRIPTION: _description,
+    Kind.ELIGIBILITY: _eligibility,
+    Kind.CRITERIA: _criteria,
+    Kind.CRITERION: _criterion,
+    Kind.AGE: _fact,
+    Kind.SEX: _fact,
+    Kind.HEALTHY_VOLUNTEERS: _fact,
+    Kind.POPULATION: _fact,
+    Kind.OUTCOMES: _outcomes,
+    Kind.OUTCOME_GROUP: _outcome_group,
+    Kind.OUTCOME: _outcome,
+    Kind.SITES: _sites,
+    Kind.COUNTRY: _country,
+    Kind.STATE: _state,
+    Kind.SITE: _site,
+    Kind.CONTACT: _contact,
+    Kind.CONTACTS: _contacts,
+    Kind.CONTACT_GROUP: _contacts,
+    Kind.DESIGN: _design,
+    Kind.ARMS: _arms,
+    Kind.ARM_GROUP: _arms,
+    Kind.ARM: _arms,
+    Kind.INTERVENTION_GROUP: _arms,
+    Kind.INTERVENTION: _arms,
+    Kind.REFERENCES: _references,
+    Kind.REFERENCE: _references,
+    Kind.EXTRA: _extra,
+    Kind.SOURCE: _source,
+    Kind.WARNINGS: _source,
+    Kind.WARNING: _source,
 }

@@ -91,13 +91,10 @@ def render_document(
     node: Node, look: DocumentLook, thread: QThread | None = None, token: CancelToken | None = None
 ) -> InertDocument | None:
     """The node as a document (Markdown, then HTML, then rich text); None once `token` is cancelled."""
-    from viewer.core.render import markdown_to_html, render_node  # loads markdown on first use
+    from viewer.core.render import node_html
     from viewer.ui.text_document import build_document
 
-    markdown = render_node(node, level=2)
-    if token is not None and token.cancelled:
-        return None
-    body = markdown_to_html(markdown)
+    body = node_html(node)
     if token is not None and token.cancelled:
         return None
     return build_document(body, look, thread)

@@ -47,12 +47,12 @@ def print_document(study: Study) -> InertDocument:
 
     Built in the calling thread, for use in that thread: the PDF and print workers each make their own.
     """
-    from viewer.core.render import markdown_to_html, study_markdown
+    from viewer.core.render import study_body_html
 
     font = QFont()
     font.setPointSizeF(10)
     look = DocumentLook(font, document_css(dark=False), margin=4)
-    document = build_document(markdown_to_html(study_markdown(study)), look)
+    document = build_document(study_body_html(study), look)
     document.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, f"{study.id}: {study.title}")
     return document
 

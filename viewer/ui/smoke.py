@@ -30,7 +30,7 @@ class SmokeCheck(QObject):
     def finish(self) -> None:
         from viewer.core.bundle import missing
         from viewer.core.outline import outline
-        from viewer.core.render import markdown_to_html, render_node, study_markdown
+        from viewer.core.render import node_html, study_html, study_markdown
 
         studies = self.window.library_model.studies()
         problems = self.window.problems.failures()
@@ -38,8 +38,9 @@ class SmokeCheck(QObject):
         for study in studies:
             try:
                 for node in outline(study).walk():
-                    markdown_to_html(render_node(node))
-                markdown_to_html(study_markdown(study))
+                    node_html(node)
+                study_html(study)
+                study_markdown(study)
             except Exception as exc:  # report every failure, whatever its kind
                 problems.append((study.source.file, f"{study.id} does not render: {type(exc).__name__}: {exc}"))
         for file, reason in problems:

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
 Sex = Literal["all", "female", "male"]
+MAX_ID_LENGTH = 120
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def file_stem(study_id: str) -> str:
+    """A study id made safe as a file name: "../../tmp/EVIL" -> "tmp_EVIL", "CTRI/2020/01/1" -> "CTRI_2020_01_1"."""
+    stem = _UNSAFE_IN_NAME.sub("_", study_id).strip("._-")
+    return stem[:MAX_ID_LENGTH] or "study"
 
 
 class Frozen(BaseModel):
@@ -154,6 +165,19 @@ class Study(Frozen):
     extra: dict[str, str] = Field(
         default_factory=dict, description="Other labelled facts of the record, in source order."
     )
+
+    @field_validator("id")
+    @classmethod
+    def _usable_id(cls, value: str) -> str:
+        """An id is a short single line: registry ids are at most a few dozen characters."""
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("the study id is empty")
+        if len(value) > MAX_ID_LENGTH:
+            raise ValueError(f"the study id is {len(value):,} characters long (at most {MAX_ID_LENGTH})")
+        if _CONTROL.search(value):
+            raise ValueError("the study id contains control characters")
+        return value
 
     @property
     def title(self) -> str:

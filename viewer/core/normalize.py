@@ -104,7 +104,9 @@ def phases(raw: str | None) -> tuple[str, ...]:
     return tuple(found)
 
 
-_AGE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([A-Za-z]*)")
+_AGE = re.compile(r"^\s*(\d{1,6}(?:[.,]\d{1,6})?)\s*([A-Za-z]*)")
+MAX_AGE_YEARS = 150.0
+"""No one enrolls older than this: a larger figure is a typo or hostile, read as "not stated"."""
 _AGE_UNITS = {
     "year": 1.0, "years": 1.0, "yr": 1.0, "yrs": 1.0, "y": 1.0, "": 1.0,
     "month": 1 / 12, "months": 1 / 12, "mo": 1 / 12,
@@ -125,7 +127,8 @@ def age_years(raw: str | None) -> float | None:
     factor = _AGE_UNITS.get(match.group(2).lower())
     if factor is None:
         return None
-    return round(float(match.group(1).replace(",", ".")) * factor, 6)
+    years = round(float(match.group(1).replace(",", ".")) * factor, 6)
+    return years if years <= MAX_AGE_YEARS else None
 
 
 def sex(raw: str | None) -> str | None:

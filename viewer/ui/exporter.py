@@ -104,7 +104,9 @@ class StudyExporter(QObject):
 
     def ask_path(self, study: Study, fmt: str) -> str:
         ext, filter_ = FORMATS[fmt]
-        suggestion = os.path.join(self.last_dir, f"{study.id}.{ext.lower()}")
+        from viewer.core.model import file_stem
+
+        suggestion = os.path.join(self.last_dir, f"{file_stem(study.id)}.{ext.lower()}")
         path, _ = QFileDialog.getSaveFileName(self._parent, f"Export {study.id} as {fmt.upper()}", suggestion, filter_)
         if path:
             self.last_dir = os.path.dirname(path)

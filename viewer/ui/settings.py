@@ -1,41 +1,64 @@
-"""What the viewer remembers between runs: window layout, recent files, library, zoom, appearance."""
+"""What the viewer remembers between runs: window layout, recent files, zoom, appearance, sort order,
+and (in its own store, viewer.core.library_store) the library.
+
+Window state lives in a JSON file of our own, written atomically and never through a link; the library
+lives in SQLite beside the index, so damage to one never costs the other. Every value read back is checked.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings
+import base64
+import binascii
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray
+
+from viewer.core.library_store import LibraryStore
+from viewer.core.paths import config_dir, data_dir
+from viewer.core.settings_file import SettingsFile
 
 MAX_RECENT = 10
 SCHEMES = ("system", "light", "dark")
+SETTINGS_NAME = "settings.json"
+MAX_STATE_BYTES = 64 * 1024  # window geometry and splitter states are a few dozen bytes
 
 
 class Settings:
-    """Typed access to QSettings; tests and smoke runs pass their own file so nothing leaks."""
+    """Typed, validated settings. Tests and smoke runs pass their own file, and the library is kept beside it."""
 
     def __init__(self, path: str | None = None) -> None:
-        if path is None:
-            self._qs = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "TrialViewer", "trialviewer")
-        else:
-            self._qs = QSettings(path, QSettings.Format.IniFormat)
+        file = Path(path) if path else config_dir() / SETTINGS_NAME
+        self._file = SettingsFile(file)
+        self.library = LibraryStore(file.with_name("library.sqlite3") if path else data_dir() / "library.sqlite3")
+
+    @property
+    def problems(self) -> list[str]:
+        """What could not be read or kept, for the user (a damaged file reset, a folder that cannot be written)."""
+        return [*self._file.problems, *self.library.problems]
 
     def sync(self) -> None:
-        self._qs.sync()
+        self._file.save()
 
+    # typed access ------------------------------------------------------------------------------------------
     def _bytes(self, key: str) -> QByteArray | None:
-        value = self._qs.value(key)
-        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+        value = self._file.get(key)
+        if not isinstance(value, str) or not value or len(value) > MAX_STATE_BYTES:
+            return None
+        try:
+            return QByteArray(base64.b64decode(value, validate=True))
+        except (binascii.Error, ValueError):
+            return None
+
+    def _set_bytes(self, key: str, value: QByteArray) -> None:
+        self._file.set(key, base64.b64encode(bytes(value.data())).decode("ascii"))
 
     def _strings(self, key: str) -> list[str]:
-        value = self._qs.value(key, [])
-        if isinstance(value, str):  # QSettings hands back a one-item list as a plain string
-            return [value]
-        return [str(v) for v in value] if isinstance(value, list) else []
+        value = self._file.get(key, [])
+        return [v for v in value if isinstance(v, str) and v] if isinstance(value, list) else []
 
-    def _int(self, key: str, default: int) -> int:
-        value = self._qs.value(key, default)
-        try:
-            return int(str(value))
-        except (TypeError, ValueError):
-            return default
+    def _int(self, key: str, default: int, low: int, high: int) -> int:
+        value = self._file.get(key, default)
+        return max(low, min(high, value)) if isinstance(value, int) and not isinstance(value, bool) else default
 
     @property
     def geometry(self) -> QByteArray | None:
@@ -43,7 +66,7 @@ class Settings:
 
     @geometry.setter
     def geometry(self, value: QByteArray) -> None:
-        self._qs.setValue("window/geometry", value)
+        self._set_bytes("window/geometry", value)
 
     @property
     def window_state(self) -> QByteArray | None:
@@ -51,56 +74,64 @@ class Settings:
 
     @window_state.setter
     def window_state(self, value: QByteArray) -> None:
-        self._qs.setValue("window/state", value)
+        self._set_bytes("window/state", value)
 
     def splitter(self, name: str) -> QByteArray | None:
         return self._bytes(f"window/splitter_{name}")
 
     def set_splitter(self, name: str, value: QByteArray) -> None:
-        self._qs.setValue(f"window/splitter_{name}", value)
+        self._set_bytes(f"window/splitter_{name}", value)
+
+    def reset_layout(self) -> None:
+        """Forget window geometry, dock and splitter positions (View > Reset Layout)."""
+        for key in [k for k in self._file.values if k.startswith("window/")]:
+            del self._file.values[key]
 
     @property
     def recent_files(self) -> list[str]:
-        return self._strings("recent/files")[:MAX_RECENT]
+        return list(dict.fromkeys(self._strings("recent/files")))[:MAX_RECENT]
 
     def add_recent(self, paths: list[str]) -> list[str]:
         recent = [p for p in self.recent_files if p not in paths]
         recent = [*reversed(paths), *recent][:MAX_RECENT]
-        self._qs.setValue("recent/files", recent)
+        self._file.set("recent/files", recent)
         return recent
 
     def clear_recent(self) -> None:
-        self._qs.setValue("recent/files", [])
-
-    @property
-    def library_files(self) -> list[str]:
-        return self._strings("library/files")
-
-    @library_files.setter
-    def library_files(self, paths: list[str]) -> None:
-        self._qs.setValue("library/files", paths)
+        self._file.set("recent/files", [])
 
     @property
     def zoom(self) -> int:
-        return max(-5, min(10, self._int("view/zoom", 0)))
+        return self._int("view/zoom", 0, -5, 10)
 
     @zoom.setter
     def zoom(self, steps: int) -> None:
-        self._qs.setValue("view/zoom", steps)
+        self._file.set("view/zoom", int(steps))
 
     @property
     def scheme(self) -> str:
-        value = str(self._qs.value("view/scheme", "system"))
+        value = self._file.get("view/scheme", "system")
         return value if value in SCHEMES else "system"
 
     @scheme.setter
     def scheme(self, value: str) -> None:
-        self._qs.setValue("view/scheme", value)
+        self._file.set("view/scheme", value)
+
+    @property
+    def sort(self) -> tuple[int, bool]:
+        """The library's sort column (-1: order opened) and whether it is descending."""
+        return self._int("library/sort_column", -1, -1, 16), bool(self._file.get("library/sort_descending") is True)
+
+    @sort.setter
+    def sort(self, value: tuple[int, bool]) -> None:
+        self._file.set("library/sort_column", int(value[0]))
+        self._file.set("library/sort_descending", bool(value[1]))
 
     @property
     def last_dir(self) -> str:
-        return str(self._qs.value("dialogs/last_dir", ""))
+        value = self._file.get("dialogs/last_dir", "")
+        return value if isinstance(value, str) else ""
 
     @last_dir.setter
     def last_dir(self, value: str) -> None:
-        self._qs.setValue("dialogs/last_dir", value)
+        self._file.set("dialogs/last_dir", value)

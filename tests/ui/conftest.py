@@ -29,7 +29,7 @@ def _app(qapp: QApplication) -> QApplication:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(str(tmp_path / "settings.ini"))
+    return Settings(str(tmp_path / "settings.json"))
 
 
 @pytest.fixture(scope="session")

@@ -59,7 +59,7 @@ def test_smoke_test_fails_on_a_bad_file(tmp_path: Path) -> None:
 
 
 def test_window_paints_before_anything_is_parsed(tmp_path: Path) -> None:
-    run = _run("-c", FIRST_PAINT_PROBE, str(tmp_path / "s.ini"))
+    run = _run("-c", FIRST_PAINT_PROBE, str(tmp_path / "s.json"))
     assert run.returncode == 0, run.stderr
     assert [line.strip() for line in run.stdout.splitlines()] == ["heavy:", "deferred:", "problems dock: False"]
 

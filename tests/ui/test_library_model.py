@@ -25,12 +25,14 @@ def test_model_tester(qtmodeltester: ModelTester, seed_studies: list[Study], sam
     qtmodeltester.check(model)
 
 
-def test_columns_show_id_title_registry_status(seed_studies: list[Study]) -> None:
+def test_columns_show_id_title_registry_status_update_and_file(seed_studies: list[Study]) -> None:
     model = _model(seed_studies)
-    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)] == list(COLUMNS)
-    row = [model.data(model.index(1, c)) for c in range(4)]
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(COLUMNS))] == list(COLUMNS)
+    row = [model.data(model.index(1, c)) for c in range(len(COLUMNS))]
     assert row[0] == "2024-516057-42-00"
     assert row[2] == "EU CTIS" and row[3] == "Not yet recruiting"
+    assert row[5] == "004_5c3f0f274010b228.txt"  # what tells two records of one trial apart
+    assert model.data(model.index(0, 4)) == seed_studies[0].summary.last_update_posted
     assert model.data(model.index(0, 0), STUDY_ROLE) is seed_studies[0]
 
 

@@ -72,10 +72,13 @@ def test_sort_by_column_and_back_to_opening_order(qtbot: QtBot, seed_studies: li
     assert pane.proxy.index(0, 0).data() == "NCT01165008"
 
 
-def test_zoom_scales_font_and_accessible_names(qtbot: QtBot, seed_studies: list[Study]) -> None:
+def test_rows_follow_the_font_and_controls_have_names(qtbot: QtBot, seed_studies: list[Study]) -> None:
     pane = _pane(qtbot, seed_studies)
-    before = pane.view.font().pointSizeF()
+    before = pane.view.verticalHeader().defaultSectionSize()
+    font = pane.font()
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    pane.setFont(font)  # the window carries the zoom in its font
     pane.set_zoom(1.5)
-    assert pane.view.font().pointSizeF() > before
+    assert pane.view.verticalHeader().defaultSectionSize() > before
     assert pane.view.accessibleName() == "Library"
     assert pane.filter_edit.accessibleName() == "Filter library"

@@ -88,20 +88,24 @@ def test_bad_files_are_listed_and_the_rest_still_opens(qtbot: QtBot, window: Mai
     bad.write_text('{"protocolSection": ', encoding="utf-8")
     _open(qtbot, window, [bad, SEED_FILES[0], tmp_path / "gone.xml"])
     assert window.library_model.rowCount() == 1
-    assert [Path(f).name for f, _ in window.problems.failures()] == ["broken.json", "gone.xml"]
-    assert not window.problems.isHidden()
+    assert [Path(f).name for f, _ in window.problems.failures()] == ["gone.xml", "broken.json"]  # newest first
+    assert window.problems.isHidden()  # the panel waits to be asked for; the status bar says there is something
+    assert window.problems_button.isVisibleTo(window) and window.problems_button.text() == "2 problems"
     assert window.problems.windowTitle() == "Problems (2)"
+    window.problems_button.click()
+    assert not window.problems.isHidden()
 
 
 def test_problems_panel_is_built_on_demand_and_keeps_its_dock(qtbot: QtBot, tmp_path: Path) -> None:
-    settings = Settings(str(tmp_path / "s.ini"))
+    settings = Settings(str(tmp_path / "s.json"))
     window = MainWindow(settings)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
     assert window._problems is None  # nothing of it before it is wanted
     toggle = window.actions_.problems
-    assert toggle in window.menuBar().actions()[2].menu().actions() and not toggle.shortcut().isEmpty()
+    view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    assert toggle in view_menu.actions() and not toggle.shortcut().isEmpty()
     toggle.trigger()
     panel = window.problems
     assert panel.isVisible() and toggle.isChecked()
@@ -109,7 +113,7 @@ def test_problems_panel_is_built_on_demand_and_keeps_its_dock(qtbot: QtBot, tmp_
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, panel)  # the user moves it
     window.close()
 
-    again = MainWindow(Settings(str(tmp_path / "s.ini")))
+    again = MainWindow(Settings(str(tmp_path / "s.json")))
     qtbot.addWidget(again)
     again.show()
     qtbot.waitExposed(again)
@@ -142,7 +146,7 @@ def test_start_opens_bundled_then_previous_library(qtbot: QtBot, window: MainWin
     from tests.conftest import CORPUS
 
     previous = str(CORPUS / "A_ctgov_api_v2_json" / "aact__NCT03418623.json")
-    window.settings.library_files = [previous]
+    window.settings.library.add([previous])
     with qtbot.waitSignal(window.loader.idle, timeout=30_000):
         window.start([])
     files = {window.library_model.study(r).source.file for r in range(window.library_model.rowCount())}
@@ -152,15 +156,15 @@ def test_start_opens_bundled_then_previous_library(qtbot: QtBot, window: MainWin
 
 
 def test_layout_library_and_zoom_remembered(qtbot: QtBot, tmp_path: Path) -> None:
-    settings = Settings(str(tmp_path / "s.ini"))
+    settings = Settings(str(tmp_path / "s.json"))
     window = MainWindow(settings)
     qtbot.addWidget(window)
     _open(qtbot, window, [SEED_FILES[0]])
     window.splitter.setSizes([150, 500])
     window.actions_.zoom_in.trigger()
     window.close()
-    again = Settings(str(tmp_path / "s.ini"))
-    assert again.library_files == [str(SEED_FILES[0])] and again.zoom == 1
+    again = Settings(str(tmp_path / "s.json"))
+    assert again.library.paths() == [str(SEED_FILES[0])] and again.zoom == 1
     assert again.geometry is not None and again.splitter("main") is not None
     assert again.recent_files == [str(SEED_FILES[0])]
     restored = MainWindow(again)

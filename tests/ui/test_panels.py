@@ -12,7 +12,7 @@ from viewer.ui.recent_menu import RecentMenu
 from viewer.ui.study_loader import LoadSummary
 
 
-def test_error_panel_lists_failures_and_shows_itself(qtbot: QtBot) -> None:
+def test_error_panel_lists_failures_newest_first_and_waits_to_be_opened(qtbot: QtBot) -> None:
     host = QMainWindow()
     qtbot.addWidget(host)
     panel = ErrorPanel(host)
@@ -21,11 +21,17 @@ def test_error_panel_lists_failures_and_shows_itself(qtbot: QtBot) -> None:
     with qtbot.waitSignal(panel.count_changed) as blocker:
         panel.add_failures([("a.json", "not JSON"), ("b.xml", "<script>")])
     assert blocker.args == [2]
-    assert panel.isVisible() and panel.windowTitle() == "Problems (2)"
-    assert panel.failures() == [("a.json", "not JSON"), ("b.xml", "<script>")]
+    assert not panel.isVisible() and panel.windowTitle() == "Problems (2)"  # it never opens by itself
+    assert panel.failures() == [("b.xml", "<script>"), ("a.json", "not JSON")]  # newest first
+    panel.add_failures([("/data/trials/c.json", "truncated")])
+    first = panel.list.topLevelItem(0)
+    assert first is not None and (first.text(0), first.text(2)) == ("c.json", "/data/trials")  # name, then folder
+    panel.add_failures([("/x/archive.zip!in/d.xml", "bad")])
+    first = panel.list.topLevelItem(0)
+    assert first is not None and (first.text(0), first.text(2)) == ("d.xml", "/x/archive.zip!in")
     assert not panel.isModal() if hasattr(panel, "isModal") else True
     panel.copy_all()
-    assert QGuiApplication.clipboard().text() == "a.json: not JSON\nb.xml: <script>"
+    assert QGuiApplication.clipboard().text().endswith("b.xml: <script>\na.json: not JSON")
     with qtbot.waitSignal(panel.count_changed) as blocker:
         panel.clear_button.click()
     assert blocker.args == [0] and panel.summary.text() == "No problems."

@@ -20,7 +20,7 @@ def test_load_work_reports_batches_and_failures(tmp_path: Path) -> None:
     assert sorted(s.id for b in batches for s in b.studies) == ["2024-516057-42-00", "NCT01165008"]
     failures = [f for b in batches for f in b.failures]
     assert [Path(f).name for f, _ in failures] == ["bad.json", "missing.xml"]
-    assert summary == LoadSummary(summary.paths, 4, 2, 2, False)
+    assert summary == LoadSummary(summary.paths, 4, 2, 2, False, tuple(map(str, SEED_FILES)))
 
 
 def test_cancelled_before_start_loads_nothing() -> None:

@@ -63,7 +63,9 @@ class LibraryStore:
             except OSError as move_error:
                 self.problems.append(f"the library file {self.path} is damaged and cannot be moved ({move_error})")
                 return None
-            self.problems.append(f"the library file was damaged and has been started afresh; the old one is kept as {kept}")
+            self.problems.append(
+                f"the library file was damaged and has been started afresh; the old one is kept as {kept}"
+            )
             try:
                 return self._connect()
             except sqlite3.DatabaseError as again:

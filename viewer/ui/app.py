@@ -45,7 +45,7 @@ def run(paths: list[str], smoke_test: bool = False) -> int:
         import tempfile
 
         scratch = tempfile.TemporaryDirectory(prefix="trialviewer-smoke-")
-    settings = Settings(os.path.join(scratch.name, "settings.ini") if scratch else None)
+    settings = Settings(os.path.join(scratch.name, "settings.json") if scratch else None)
     appearance = Appearance(app, settings.scheme)
     appearance.apply()
     window = MainWindow(settings, appearance)

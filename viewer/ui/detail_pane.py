@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import html
+from collections import OrderedDict
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QFont, QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextBrowser, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
+from viewer.ui.breadcrumb import Breadcrumb, SafeBrowser
+from viewer.ui.find_bar import FindBar
 from viewer.ui.resources import document_css, icon, is_dark
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QUrl
-    from PySide6.QtGui import QResizeEvent
-
     from viewer.core.outline import Node
     from viewer.ui.tasks import CancelToken, Report, Task, TaskFailure
     from viewer.ui.text_document import DocumentLook, InertDocument
@@ -29,62 +29,8 @@ EMPTY_HTML = (
 # 0.65 ms per 1,000 characters and building the document about as much again, so a synchronous render
 # stays near 25 ms at most; the 1,218 sites of NCT02465060 (~290,000 characters) take ~0.6 s.
 SYNC_LIMIT = 20_000
+CACHED_DOCUMENTS = 4  # large renders kept, so going back to the 1,214 US sites is instant
 BUSY_HTML = "<h2>{title}</h2><p><em>Preparing this section…</em></p>"
-
-
-class _SafeBrowser(QTextBrowser):
-    """A text browser that never fetches: no files, no images, no URLs, and links do not navigate."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.blocked: list[str] = []
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
-        self.setSearchPaths([])
-        self.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
-
-    def loadResource(self, type: int, name: QUrl | str, /) -> Any:
-        self.blocked.append(name if isinstance(name, str) else name.toString())
-        return None
-
-
-class _Breadcrumb(QLabel):
-    """Where the shown node sits, on one line: elided with "…" to fit, the whole trail in the tool tip."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._trail = ""
-        self.setObjectName("breadcrumb")
-        self.setTextFormat(Qt.TextFormat.PlainText)  # record text: never as rich text
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.setMinimumWidth(10)  # a long trail must not widen the pane; it is elided instead
-
-    @property
-    def trail(self) -> str:
-        """The whole trail, however much of it fits."""
-        return self._trail
-
-    def set_trail(self, trail: str) -> None:
-        self._trail = trail
-        self.setAccessibleName(trail)
-        tip = ""
-        if trail:
-            tip = f"<p>{html.escape(trail)}</p>"  # escaped rich text: a tool tip would render markup in a record
-        self.setToolTip(tip)
-        self._fit()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit()
-
-    def _fit(self) -> None:
-        if not self.isVisible():  # no real width yet; the resize that comes with showing elides
-            self.setText(self._trail)
-            return
-        width = self.contentsRect().width()
-        self.setText(self.fontMetrics().elidedText(self._trail, Qt.TextElideMode.ElideRight, width))
 
 
 def render_document(
@@ -124,7 +70,10 @@ class DetailPane(QWidget):
         self._task: Task | None = None  # the render in a worker whose result is wanted, if any
         self._keep_scroll = False
         self._replaced = False  # whether one of our documents has replaced the browser's own
-        self.breadcrumb = _Breadcrumb(self)
+        self._cache: OrderedDict[tuple[object, ...], tuple[object, InertDocument]] = OrderedDict()
+        self._cache_owner = QObject(self)  # parent of cached documents: the browser never deletes them
+        self._pending_key: tuple[object, ...] | None = None
+        self.breadcrumb = Breadcrumb(self)
         self.busy_hint = QLabel("Rendering…", self)
         self.busy_hint.setObjectName("busyHint")
         self.busy_hint.setAccessibleName("Rendering the section")
@@ -137,7 +86,7 @@ class DetailPane(QWidget):
         self.copy_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.copy_button.setAutoRaise(True)
         self.copy_button.clicked.connect(self.copy_text)
-        self.browser = _SafeBrowser(self)
+        self.browser = SafeBrowser(self)
         self.browser.setAccessibleName("Details")
         self.browser.setAccessibleDescription("The selected section of the protocol, as text")
 
@@ -150,6 +99,9 @@ class DetailPane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addLayout(bar)
+        self.find_bar = FindBar(self.browser, self)
+        self.find_bar.closed.connect(self.browser.setFocus)
+        layout.addWidget(self.find_bar)
         layout.addWidget(self.browser)
         self.setFocusProxy(self.browser)
         self._render()
@@ -171,6 +123,18 @@ class DetailPane(QWidget):
 
     def plain_text(self) -> str:
         return self.browser.toPlainText()
+
+    @Slot()
+    def open_find(self) -> None:
+        self.find_bar.open()
+
+    @Slot()
+    def find_next(self) -> None:
+        self.find_bar.find_next()
+
+    @Slot()
+    def find_previous(self) -> None:
+        self.find_bar.find_previous()
 
     def set_zoom(self, factor: float) -> None:
         if factor != self._factor:
@@ -233,8 +197,16 @@ class DetailPane(QWidget):
             self._show(document, keep_scroll)
             self.rendered.emit()
             return
+        key = (node.key, self._factor, is_dark(self.palette()))
+        cached = self._cache.get(key)
+        if cached is not None and cached[0] is node.ref:
+            self._cache.move_to_end(key)
+            self._show(cached[1], keep_scroll)
+            self.rendered.emit()
+            return
         from viewer.ui.tasks import run_task  # loaded only once a large node is shown
 
+        self._pending_key = key
         if not keep_scroll:  # another node: the last one's text must not stay under this one's trail
             self._show(build_document(BUSY_HTML.format(title=html.escape(node.title)), look), keep_scroll=False)
         self._keep_scroll = keep_scroll
@@ -258,8 +230,22 @@ class DetailPane(QWidget):
                 document.deleteLater()
             return
         if document is not None:  # None only when cancelled: superseded (so not claimed here) or quitting
+            self._remember(document)
             self._show(document, self._keep_scroll)
             self.rendered.emit()
+
+    def _remember(self, document: InertDocument) -> None:
+        """Keep a large render for when its node is shown again; the oldest beyond the limit is let go."""
+        if self._pending_key is None or self._node is None:
+            return
+        document.setParent(self._cache_owner)
+        self._cache[self._pending_key] = (self._node.ref, document)
+        while len(self._cache) > CACHED_DOCUMENTS:
+            _, (_, old) = self._cache.popitem(last=False)
+            if old is self.browser.document():
+                old.setParent(self.browser)  # showing now: deleted when replaced, as any other
+            else:
+                old.deleteLater()
 
     @Slot(object)
     def _on_render_failed(self, failure: TaskFailure) -> None:
@@ -276,10 +262,13 @@ class DetailPane(QWidget):
         bar = self.browser.verticalScrollBar()
         scroll = bar.value() if keep_scroll else 0
         document.blocked = self.browser.blocked
-        document.setParent(self.browser)
+        if document.parent() is not self._cache_owner:  # cached documents stay owned by the cache
+            document.setParent(self.browser)
         previous = self.browser.document()
         ours = previous.parent() is self.browser  # the browser deletes only the document it made itself
         self.browser.setDocument(document)
-        if ours:
+        if ours and previous is not document:
             previous.deleteLater()
         bar.setValue(scroll)
+        if self.find_bar.isVisible():
+            self.find_bar.refresh()

@@ -6,10 +6,12 @@ import os
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMarginsF, QObject, Signal, Slot
-from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtGui import QFont, QTextDocument
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from viewer.ui import paper
+from viewer.ui.paper import Running
 from viewer.ui.resources import document_css
 from viewer.ui.tasks import CancelToken, Report, TaskFailure, run_task
 from viewer.ui.text_document import DocumentLook, InertDocument, build_document
@@ -51,29 +53,20 @@ def print_document(study: Study) -> InertDocument:
 
     font = QFont()
     font.setPointSizeF(10)
-    look = DocumentLook(font, document_css(dark=False), margin=4)
+    look = DocumentLook(font, document_css(dark=False), margin=0)  # the page margins are the margins
     document = build_document(study_body_html(study), look)
     document.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, f"{study.id}: {study.title}")
     return document
 
 
+def running(study: Study) -> Running:
+    """The header and footer of every printed page of a study."""
+    return Running(f"{study.id} · {study.title}", os.path.basename(study.source.file.replace("!", os.sep)))
+
+
 def write_pdf(study: Study, path: str, _token: CancelToken, _report: Report) -> str:
     """Worker: lay the study out and write it as PDF; the document and the writer live and die in this thread."""
-    writer = QPdfWriter(path)
-    writer.setTitle(f"{study.id}: {study.title}")
-    writer.setCreator("Trial Protocol Viewer")
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(18, 18, 18, 18),
-            QPageLayout.Unit.Millimeter,
-        )
-    )
-    print_document(study).print_(writer)
-    del writer  # finishes the file
-    if not os.path.exists(path) or os.path.getsize(path) == 0:
-        raise OSError(f"{path}: the PDF could not be written")
+    paper.write_pdf(print_document(study), path, f"{study.id}: {study.title}", running(study))
     return path
 
 
@@ -84,7 +77,7 @@ def print_on(study: Study, printer: QPrinter, _token: CancelToken, _report: Repo
     """
     from PySide6.QtPrintSupport import QPrinter
 
-    print_document(study).print_(printer)
+    paper.paint_pages(print_document(study), printer, running(study))
     if printer.printerState() == QPrinter.PrinterState.Error:
         raise OSError(f"{study.id}: the printer reported an error")
     return study.id
@@ -126,10 +119,24 @@ class StudyExporter(QObject):
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(study.id)
+        printer.setPageLayout(paper.page_layout())
         dialog = QPrintDialog(printer, self._parent)
         dialog.setWindowTitle(f"Print {study.id}")
         if dialog.exec() == QPrintDialog.DialogCode.Accepted:
             self.print_to(study, printer)
+
+    def preview_study(self, study: Study) -> None:
+        """File > Print Preview: the pages as they will print (header, footer, page X of Y), then print."""
+        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(study.id)
+        printer.setPageLayout(paper.page_layout())
+        dialog = QPrintPreviewDialog(printer, self._parent)
+        dialog.setWindowTitle(f"Print Preview: {study.id}")
+        # The preview asks for the pages on the GUI thread; a study's layout is fast enough for that.
+        dialog.paintRequested.connect(lambda device: paper.paint_pages(print_document(study), device, running(study)))
+        dialog.exec()
 
     def print_to(self, study: Study, printer: QPrinter) -> None:
         """Print on a printer already set up; `printed` or `failed` tells the result."""

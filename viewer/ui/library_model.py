@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +12,8 @@ if TYPE_CHECKING:
     from viewer.core.model import Study
 
 Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("ID", "Title", "Registry", "Status")
+COLUMNS = ("ID", "Title", "Registry", "Status", "Updated", "File")
+"""Updated and File tell apart several records of one trial (versions, copies)."""
 STUDY_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 3
@@ -29,6 +31,7 @@ class LibraryModel(QAbstractTableModel):
         super().__init__(parent)
         self._studies: list[Study] = []
         self._rows: dict[tuple[str, int], int] = {}
+        self._haystacks: dict[tuple[str, int], str] = {}
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._studies)
@@ -37,7 +40,11 @@ class LibraryModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < 4:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(COLUMNS)
+        ):
             return COLUMNS[section]
         return None
 
@@ -51,7 +58,7 @@ class LibraryModel(QAbstractTableModel):
         if role == STUDY_ROLE:
             return study
         if role == FILTER_ROLE:
-            return " ".join(self._cell(study, c) for c in range(len(COLUMNS))).casefold()
+            return self._haystack(study)
         if role == Qt.ItemDataRole.ToolTipRole:
             # Tool tips are rich text when they look like it: escape so a record cannot inject markup.
             import html
@@ -62,6 +69,17 @@ class LibraryModel(QAbstractTableModel):
             return f"{COLUMNS[index.column()]}: {self._cell(study, index.column())}"
         return None
 
+    def _haystack(self, study: Study) -> str:
+        """What the filter searches: every field of core/fields.py and the row's cells, computed once."""
+        key = study_key(study)
+        text = self._haystacks.get(key)
+        if text is None:
+            from viewer.core.fields import haystack
+
+            cells = " ".join(self._cell(study, c) for c in range(len(COLUMNS))).casefold()
+            text = self._haystacks[key] = f"{haystack(study)}\n{cells}"
+        return text
+
     @staticmethod
     def _cell(study: Study, column: int) -> str:
         if column == 0:
@@ -70,6 +88,10 @@ class LibraryModel(QAbstractTableModel):
             return " ".join(study.title.split())
         if column == 2:
             return study.registry
+        if column == 4:
+            return study.summary.last_update_posted or ""
+        if column == 5:
+            return os.path.basename(study.source.file.replace("!", os.sep))
         from viewer.core.outline import humanize  # loaded with the first study, after the first paint
 
         return humanize(study.summary.overall_status) or study.summary.overall_status_raw or ""
@@ -83,14 +105,19 @@ class LibraryModel(QAbstractTableModel):
     def row_of(self, study: Study) -> int:
         return self._rows.get(study_key(study), -1)
 
-    def add_studies(self, studies: Iterable[Study]) -> None:
-        """Append new studies; ones already open (same file and record) are refreshed in place."""
+    def add_studies(self, studies: Iterable[Study]) -> int:
+        """Append new studies; ones already open (same file and record) are refreshed in place.
+
+        Returns how many were already open (so the window can say "already in the library").
+        """
         fresh: dict[tuple[str, int], Study] = {}
+        refreshed = 0
         for study in studies:
             row = self._rows.get(study_key(study))
             if row is None:
                 fresh[study_key(study)] = study
                 continue
+            refreshed += 1
             self._studies[row] = study
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
         if fresh:
@@ -100,6 +127,18 @@ class LibraryModel(QAbstractTableModel):
                 self._rows[study_key(study)] = len(self._studies)
                 self._studies.append(study)
             self.endInsertRows()
+        return refreshed
+
+    def insert_studies(self, rows: Iterable[tuple[int, Study]]) -> None:
+        """Put studies back at the rows they had (undo of a removal); rows in ascending order."""
+        for row, study in sorted(rows, key=lambda pair: pair[0]):
+            if study_key(study) in self._rows:
+                continue
+            row = max(0, min(row, len(self._studies)))
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._studies.insert(row, study)
+            self.endInsertRows()
+        self._rows = {study_key(s): i for i, s in enumerate(self._studies)}
 
     def remove_rows(self, rows: Iterable[int]) -> list[Study]:
         """Remove the given rows (any order); returns the studies removed."""

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QMenu, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, QPoint, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from viewer.ui.library_model import STUDY_ROLE, LibraryModel
 from viewer.ui.library_proxy import LibraryProxy
@@ -23,20 +33,26 @@ class LibraryPane(QWidget):
 
     study_selected = Signal(object)
     remove_requested = Signal(list)
+    sort_changed = Signal(int, bool)  # column (-1: order opened), descending
+    filtered = Signal()  # the rows shown changed (filter typed or cleared)
 
     def __init__(self, model: LibraryModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
         self.proxy = LibraryProxy(self)
         self.proxy.setSourceModel(model)
-        self._base_font = QFont(self.font())
+        self._context_actions: list[QAction | None] = []
 
         title = QLabel("Library", self)
         title.setObjectName("paneTitle")
         self.filter_edit = QLineEdit(self)
-        self.filter_edit.setPlaceholderText("Filter by id, title, registry or status")
+        self.filter_edit.setPlaceholderText("Filter by id, title, condition, sponsor, site… (Esc clears)")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setAccessibleName("Filter library")
+        self.filter_edit.setAccessibleDescription("Down or Enter moves to the results; Escape clears")
+        for button in self.filter_edit.findChildren(QToolButton):  # the clear button a screen reader sees
+            button.setAccessibleName("Clear filter")
+        self.filter_edit.installEventFilter(self)
         # no leading icon: QLineEdit paints it through QIcon.paint, whose Python bridge costs start-up time
         title.setBuddy(self.filter_edit)
 
@@ -46,11 +62,12 @@ class LibraryPane(QWidget):
         self.view.setAccessibleDescription("Open studies; Delete removes the selected ones from the library")
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setTabKeyNavigation(False)  # Tab leaves the table for the next pane; arrows move inside
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setAlternatingRowColors(True)
         self.view.setShowGrid(False)
         self.view.setWordWrap(False)
-        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.view.verticalHeader().hide()
         self.view.setSortingEnabled(True)
         header = self.view.horizontalHeader()
@@ -83,7 +100,8 @@ class LibraryPane(QWidget):
         self._debounce.setInterval(FILTER_DELAY_MS)
         self._debounce.timeout.connect(self._apply_filter)
         self.filter_edit.textChanged.connect(self._debounce.start)
-        self.filter_edit.returnPressed.connect(self._apply_filter)
+        self.filter_edit.returnPressed.connect(self._enter_results)
+        header.sortIndicatorChanged.connect(self._on_sort_indicator)
         self.view.selectionModel().selectionChanged.connect(self._on_selection)
         self.model.rowsInserted.connect(self._on_rows_inserted)
 
@@ -104,22 +122,56 @@ class LibraryPane(QWidget):
             self.view.selectRow(index.row())
             self.view.scrollTo(index)
 
-    def sort_by(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+    def sort_by(self, column: int, descending: bool = False) -> None:
         """Sort by a column (-1: the order studies were opened in)."""
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
         self.view.horizontalHeader().setSortIndicator(column, order)
         self.proxy.sort(column, order)
 
+    def shown_count(self) -> int:
+        """Rows the filter lets through."""
+        return self.proxy.rowCount()
+
+    def set_context_actions(self, actions: list[QAction | None]) -> None:
+        """The commands of the library's context menu (None: a separator), owned by the window."""
+        self._context_actions = actions
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """In the filter box: Escape clears it, Down moves into the results."""
+        if watched is self.filter_edit and event.type() == QEvent.Type.KeyPress:
+            key = cast(QKeyEvent, event).key()
+            if key == Qt.Key.Key_Escape and self.filter_edit.text():
+                self.filter_edit.clear()
+                self._apply_filter()
+                return True
+            if key == Qt.Key.Key_Down:
+                self._enter_results()
+                return True
+        return super().eventFilter(watched, event)
+
+    @Slot()
+    def _enter_results(self) -> None:
+        self._apply_filter()
+        if self.proxy.rowCount():
+            if not self.view.selectionModel().hasSelection():
+                self.view.selectRow(0)
+            self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    @Slot(int, Qt.SortOrder)
+    def _on_sort_indicator(self, column: int, order: Qt.SortOrder) -> None:
+        self.sort_changed.emit(column, order == Qt.SortOrder.DescendingOrder)
+
     def set_zoom(self, factor: float) -> None:
-        font = QFont(self._base_font)
-        font.setPointSizeF(self._base_font.pointSizeF() * factor)
-        self.view.setFont(font)
+        """The window's font carries the zoom; rows and columns follow it."""
         self.view.verticalHeader().setDefaultSectionSize(int(self.view.fontMetrics().height() * 1.6))
         self._fit_columns()
 
     def _fit_columns(self) -> None:
         metrics = self.view.fontMetrics()
         header = self.view.horizontalHeader()
-        for column, sample in ((0, "2024-516057-42-00"), (2, "ClinicalTrials.gov"), (3, "Active, not recruiting")):
+        samples = ((0, "2024-516057-42-00"), (2, "ClinicalTrials.gov"), (3, "Active, not recruiting"),
+                   (4, "2024-12-31"), (5, "NCT01234567_ctgov.json"))  # fmt: skip
+        for column, sample in samples:
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 28)
 
     def focus_filter(self) -> None:
@@ -136,6 +188,7 @@ class LibraryPane(QWidget):
     def _apply_filter(self) -> None:
         self._debounce.stop()
         self.proxy.set_filter_text(self.filter_edit.text())
+        self.filtered.emit()
 
     @Slot(QItemSelection, QItemSelection)
     def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
@@ -157,5 +210,12 @@ class LibraryPane(QWidget):
     @Slot(QPoint)
     def _context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
+        for action in self._context_actions:
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        if self._context_actions:
+            menu.addSeparator()
         menu.addAction(self.remove_action)
         menu.exec(self.view.viewport().mapToGlobal(pos))

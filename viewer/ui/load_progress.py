@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
 from viewer.ui.resources import icon
 
 if TYPE_CHECKING:
-    from viewer.ui.study_loader import LoadSummary
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMainWindow
+
+    from viewer.ui.study_loader import LoadSummary, StudyLoader
 
 
 class LoadProgress(QWidget):
@@ -20,7 +23,9 @@ class LoadProgress(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._files = "Opening files"
         self.label = QLabel("", self)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # a file name is not markup
         self.bar = QProgressBar(self)
         self.bar.setFixedWidth(180)
         self.bar.setTextVisible(False)
@@ -39,8 +44,26 @@ class LoadProgress(QWidget):
         layout.addWidget(self.cancel_button)
         self.hide()
 
+    def attach(self, window: QMainWindow, cancel: QAction) -> StudyLoader:
+        """A loader whose progress this widget shows in `window`'s status bar, stopped by `cancel` too."""
+        from viewer.ui.study_loader import StudyLoader
+
+        loader = StudyLoader(window)
+        window.statusBar().insertPermanentWidget(0, self)
+        for trigger in (cancel.triggered, self.cancel_requested):
+            trigger.connect(loader.cancel)
+            trigger.connect(self.cancelling)
+        loader.started.connect(self.start)
+        loader.started.connect(lambda: cancel.setEnabled(True))
+        loader.progress_changed.connect(self.set_progress)
+        loader.reading.connect(self.set_reading)
+        loader.idle.connect(self.stop)
+        loader.idle.connect(lambda: cancel.setEnabled(False))
+        return loader
+
     @Slot()
     def start(self) -> None:
+        self._files = "Opening files"
         self.label.setText("Opening files…")
         self.bar.setRange(0, 0)
         self.cancel_button.setEnabled(True)
@@ -50,7 +73,18 @@ class LoadProgress(QWidget):
     def set_progress(self, done: int, total: int) -> None:
         self.bar.setRange(0, max(total, 1))
         self.bar.setValue(done)
-        self.label.setText(f"Opening {done} of {total} file{'s' if total != 1 else ''}…")
+        self._files = f"Opening {done} of {total} file{'s' if total != 1 else ''}"
+        self.label.setText(f"{self._files}…")
+
+    @Slot(str, int, int)
+    def set_reading(self, name: str, size: int, read: int) -> None:
+        """Inside one large file the count of files does not move: say which file, its size, studies so far."""
+        if not name:
+            return
+        leaf = name.replace("\\", "/").rsplit("/", 1)[-1].rsplit("!", 1)[-1]
+        megabytes = f" ({size / 2**20:,.0f} MB)" if size >= 2**20 else ""
+        studies = f" · {read:,} stud{'y' if read == 1 else 'ies'}" if read else ""
+        self.label.setText(f"{self._files} · reading {leaf}{megabytes}{studies}…")
 
     @Slot()
     def cancelling(self) -> None:

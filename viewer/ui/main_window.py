@@ -7,20 +7,23 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QToolBar
 
 from viewer.ui.actions import WindowActions
 from viewer.ui.detail_pane import DetailPane
-from viewer.ui.dialogs import ask_files, ask_folder, show_about
+from viewer.ui.library_keeper import LibraryKeeper
 from viewer.ui.library_model import LibraryModel
 from viewer.ui.library_pane import LibraryPane
+from viewer.ui.problems_button import ProblemsButton
 from viewer.ui.protocol_tree import ProtocolTree
 from viewer.ui.recent_menu import RecentMenu
-from viewer.ui.session import bundled_files, library_files
+from viewer.ui.session import bundled_files
+from viewer.ui.window_commands import WindowCommands
 
 if TYPE_CHECKING:  # annotations only; importing Qt classes builds their enums, which start-up does not need
     from PySide6.QtCore import QUrl
-    from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QPaintEvent
+    from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QPaintEvent, QShowEvent
 
     from viewer.core.model import Study
     from viewer.core.outline import Node
@@ -29,7 +32,7 @@ if TYPE_CHECKING:  # annotations only; importing Qt classes builds their enums, 
     from viewer.ui.exporter import StudyExporter
     from viewer.ui.load_progress import LoadProgress
     from viewer.ui.settings import Settings
-    from viewer.ui.study_loader import LoadBatch, StudyLoader
+    from viewer.ui.study_loader import LoadBatch, LoadSummary, StudyLoader
 
 APP_TITLE = "Trial Protocol Viewer"
 ZOOM_STEP = 1.1
@@ -45,10 +48,13 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_TITLE)
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
-        self._painted = False
+        self._painted = self._checked_layout = False
+        self._refreshed = 0  # studies of the current request that were already in the library
         self._zoom = settings.zoom
+        self._base_font = QFont(self.font())
 
         self.library_model = LibraryModel(self)
+        self.keeper = LibraryKeeper(self.library_model, settings.library, self)
         self._loader: StudyLoader | None = None
         self.progress: LoadProgress | None = None
         self.library = LibraryPane(self.library_model, self)
@@ -63,69 +69,69 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.side_by_side)
         self.side_by_side.addWidget(self.tree)
         self.side_by_side.addWidget(self.detail)
-        for splitter in (self.splitter, self.side_by_side):
+        self.splitters = {"main": self.splitter, "lower": self.side_by_side}
+        for splitter in self.splitters.values():
             splitter.setChildrenCollapsible(False)
             splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([230, 600])
-        self.side_by_side.setSizes([420, 960])
         self.splitter.setContentsMargins(6, 4, 6, 2)
         self.setCentralWidget(self.splitter)
 
         self._problems: ErrorPanel | None = None
+        self.problems_button = ProblemsButton(self)
         self.counts = QLabel("", self)
+        self.statusBar().addPermanentWidget(self.problems_button)
         self.statusBar().addPermanentWidget(self.counts)
-        self._exporter: StudyExporter | None = None
 
         self.actions_ = WindowActions(self)
+        self.commands = WindowCommands(self)
         self.recent = RecentMenu(self)
         self.recent.set_paths(settings.recent_files)
-        self.actions_.build_menus(self.menuBar(), self.recent)
+        self.commands.wire_recent()
+        undo_stack = self.keeper.undo_stack
+        self.actions_.build_menus(self.menuBar(), self.recent, undo_stack.createUndoAction(self, "&Undo"),
+                                  undo_stack.createRedoAction(self, "&Redo"))  # fmt: skip
         toolbar = QToolBar("Main toolbar", self)
         self.actions_.build_toolbar(toolbar)
         self.addToolBar(toolbar)
         self.addAction(self.actions_.cancel_load)
+        self.library.set_context_actions(self.actions_.library_menu_actions())
 
         self._wire()
         tab_chain = (self.library.filter_edit, self.library.view, self.tree.view, self.detail.browser)
         for first, second in pairwise((*tab_chain, self.detail.copy_button)):
             self.setTabOrder(first, second)
         self._restore_layout()
+        self.library.sort_by(*settings.sort)
         self._apply_zoom()
         self._on_study_selected(None)
 
     def _wire(self) -> None:
         a = self.actions_
-        a.open.triggered.connect(self.open_files_dialog)
-        a.open_folder.triggered.connect(self.open_folder_dialog)
-        for fmt, action in a.export.items():
-            action.triggered.connect(lambda _=False, f=fmt: self.export_current(f))
-        a.print.triggered.connect(self.print_current)
         a.quit.triggered.connect(self.close)
         a.remove.triggered.connect(self.library.request_remove)
         a.filter.triggered.connect(self.library.focus_filter)
+        a.open_protocol.triggered.connect(self.tree.setFocus)
+        a.find_details.triggered.connect(self.detail.open_find)
+        a.find_next.triggered.connect(self.detail.find_next)
+        a.find_previous.triggered.connect(self.detail.find_previous)
         a.zoom_in.triggered.connect(lambda: self.set_zoom(self._zoom + 1))
         a.zoom_out.triggered.connect(lambda: self.set_zoom(self._zoom - 1))
         a.zoom_reset.triggered.connect(lambda: self.set_zoom(0))
+        a.reset_layout.triggered.connect(self.reset_layout)
         a.go_library.triggered.connect(self.library.setFocus)
         a.go_tree.triggered.connect(self.tree.setFocus)
         a.go_detail.triggered.connect(self.detail.setFocus)
-        a.about.triggered.connect(lambda: show_about(self))
-        a.problems.triggered.connect(lambda visible: self.problems.setVisible(visible))
+        a.problems.triggered.connect(self.show_problems)
         a.sorts.triggered.connect(lambda action: self.library.sort_by(int(action.data())))
-        if self.appearance is not None:
-            a.scheme[self.appearance.preference].setChecked(True)
-            a.schemes.triggered.connect(lambda action: self.set_scheme(str(action.data())))
-        else:
-            a.schemes.setEnabled(False)
+        self.problems_button.clicked.connect(lambda: self.show_problems(True))
 
         self.library.study_selected.connect(self._on_study_selected)
-        self.library.remove_requested.connect(self._on_remove_requested)
+        self.library.remove_requested.connect(self.keeper.remove)
+        self.library.sort_changed.connect(self._on_sort_changed)
         self.library.remove_action.changed.connect(lambda: a.remove.setEnabled(self.library.remove_action.isEnabled()))
         self.tree.node_selected.connect(self._on_node_selected)
-        self.recent.path_chosen.connect(lambda path: self.open_paths([path]))
-        self.recent.clear_requested.connect(self._clear_recent)
-        self.library_model.rowsInserted.connect(self._update_counts)
-        self.library_model.rowsRemoved.connect(self._update_counts)
+        for signal in (self.library_model.rowsInserted, self.library_model.rowsRemoved, self.library.filtered):
+            signal.connect(self._update_counts)
 
     # Opening ----------------------------------------------------------------------------------
     @property
@@ -133,50 +139,30 @@ class MainWindow(QMainWindow):
         """The background loader and its progress bar, set up on first use (after the first paint)."""
         if self._loader is None:
             from viewer.ui.load_progress import LoadProgress
-            from viewer.ui.study_loader import StudyLoader
 
-            a = self.actions_
-            loader, progress = StudyLoader(self), LoadProgress(self)
-            self._loader, self.progress = loader, progress
-            self.statusBar().insertPermanentWidget(0, progress)
-            a.cancel_load.triggered.connect(loader.cancel)
-            a.cancel_load.triggered.connect(progress.cancelling)
-            loader.started.connect(progress.start)
-            loader.started.connect(lambda: a.cancel_load.setEnabled(True))
-            loader.progress_changed.connect(progress.set_progress)
-            loader.batch_loaded.connect(self._on_batch)
-            loader.idle.connect(progress.stop)
-            loader.idle.connect(lambda: a.cancel_load.setEnabled(False))
-            progress.cancel_requested.connect(loader.cancel)
-            progress.cancel_requested.connect(progress.cancelling)
+            self.progress = LoadProgress(self)
+            self._loader = self.progress.attach(self, self.actions_.cancel_load)
+            self._loader.batch_loaded.connect(self._on_batch)
+            self._loader.finished.connect(self._on_load_finished)
         return self._loader
 
     def start(self, paths: list[str], remembered: bool = True) -> None:
         """Open the bundled protocols, the previous session's library, then `paths` (after first paint)."""
-        bundled = bundled_files()
-        previous = [p for p in self.settings.library_files if p not in paths] if remembered else []
-        self.loader.load(bundled + previous)
+        self.add_problems([("(settings)", problem) for problem in self.settings.problems])
+        previous: list[str] = []
+        if remembered:
+            present, missing = self.keeper.previous_files()
+            previous = [p for p in present if p not in paths]
+            gone = "not found; kept in your library, and opened again when it is back"
+            self.add_problems([(path, gone) for path in missing])
+        self.loader.load(bundled_files() + previous)
         self.open_paths(paths)
 
     def open_paths(self, paths: list[str]) -> None:
         paths = [os.path.abspath(p) for p in paths if p]
         if paths:
-            self.recent.set_paths(self.settings.add_recent(paths))
-            self.loader.load(paths)
-
-    @Slot()
-    def open_files_dialog(self) -> None:
-        paths = ask_files(self, self.settings.last_dir)
-        if paths:
-            self.settings.last_dir = os.path.dirname(paths[0])
-            self.open_paths(paths)
-
-    @Slot()
-    def open_folder_dialog(self) -> None:
-        folder = ask_folder(self, self.settings.last_dir)
-        if folder:
-            self.settings.last_dir = folder
-            self.open_paths([folder])
+            self._refreshed = 0
+            self.loader.load(paths, remember=True)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
@@ -195,13 +181,36 @@ class MainWindow(QMainWindow):
             from viewer.ui.error_panel import ErrorPanel
 
             self._problems = ErrorPanel.docked(self, self.actions_.problems)
+            self._problems.count_changed.connect(self.problems_button.set_count)
         return self._problems
+
+    def add_problems(self, failures: list[tuple[str, str]]) -> None:
+        """Listed in the panel (newest first); the status bar says so; nothing opens by itself."""
+        if failures:
+            self.problems.add_failures(failures)
+
+    @Slot(bool)
+    def show_problems(self, visible: bool = True) -> None:
+        if visible:
+            self.problems.open_small(self)
+        else:
+            self.problems.hide()
 
     @Slot(object)
     def _on_batch(self, batch: LoadBatch) -> None:
-        self.library_model.add_studies(batch.studies)
-        if batch.failures:
-            self.problems.add_failures(batch.failures)
+        self._refreshed += self.library_model.add_studies(self.keeper.admit(batch.studies))
+        self.add_problems(batch.failures)
+
+    @Slot(object)
+    def _on_load_finished(self, summary: LoadSummary) -> None:
+        if not summary.remember:
+            return
+        if summary.succeeded:  # only paths that opened go to Open Recent
+            self.recent.set_paths(self.settings.add_recent(list(summary.succeeded)))
+        if summary.studies and self._refreshed == summary.studies:
+            self.statusBar().showMessage(
+                f"Already in the library: {', '.join(map(os.path.basename, summary.paths))}", 8000
+            )
 
     @Slot(object)
     def _on_study_selected(self, study: Study | None) -> None:
@@ -214,70 +223,41 @@ class MainWindow(QMainWindow):
     def _on_node_selected(self, node: Node | None) -> None:
         self.detail.show_node(node, self.tree.trail())
 
-    @Slot(list)
-    def _on_remove_requested(self, studies: list[Study]) -> None:
-        self.library_model.remove_rows(self.library_model.row_of(s) for s in studies)
-
     @Slot()
     def _update_counts(self) -> None:
-        n = self.library_model.rowCount()
-        self.counts.setText(f"{n} stud{'y' if n == 1 else 'ies'}")
+        total, shown = self.library_model.rowCount(), self.library.shown_count()
+        noun = "study" if total == 1 else "studies"
+        self.counts.setText(f"{shown:,} of {total:,} {noun}" if shown != total else f"{total:,} {noun}")
 
-    @Slot(str)
-    def _on_export_failed(self, message: str) -> None:
-        self.problems.add_failures([("(export)", message)])
-
-    @Slot()
-    def _clear_recent(self) -> None:
-        self.settings.clear_recent()
-        self.recent.set_paths([])
-
-    # Commands -----------------------------------------------------------------------------------
-    @property
-    def exporter(self) -> StudyExporter:
-        """Export and print, set up on first use (not needed to show the window)."""
-        if self._exporter is None:
-            from viewer.ui.exporter import StudyExporter
-
-            self._exporter = StudyExporter(self)
-            self._exporter.last_dir = self.settings.last_dir
-            self._exporter.exported.connect(self._on_exported)
-            self._exporter.failed.connect(self._on_export_failed)
-        return self._exporter
-
-    @Slot(str)
-    def _on_exported(self, path: str) -> None:
-        self.statusBar().showMessage(f"Saved {path}", 6000)
+    @Slot(int, bool)
+    def _on_sort_changed(self, column: int, descending: bool) -> None:
+        self.settings.sort = (column, descending)
+        self.actions_.sort.get(column, self.actions_.sort[-1]).setChecked(True)
 
     def current_study(self) -> Study | None:
         return self.library.current_study()
 
     def export_current(self, fmt: str, path: str | None = None) -> None:
-        study = self.current_study()
-        if study is not None:
-            self.exporter.export(study, fmt, path)
+        self.commands.export_current(fmt, path)
 
-    @Slot()
-    def print_current(self) -> None:
-        study = self.current_study()
-        if study is not None:
-            self.exporter.print_study(study)
+    @property
+    def exporter(self) -> StudyExporter:
+        return self.commands.exporter
 
     def set_zoom(self, steps: int) -> None:
         self._zoom = max(-5, min(10, steps))
         self._apply_zoom()
 
     def _apply_zoom(self) -> None:
+        """Zoom is the whole window's text: headers, filter, titles, breadcrumb and buttons with the content."""
         factor = ZOOM_STEP**self._zoom
+        font = QFont(self._base_font)
+        font.setPointSizeF(self._base_font.pointSizeF() * factor)
+        self.setFont(font)
         for pane in (self.library, self.tree, self.detail):
             pane.set_zoom(factor)
         self.actions_.zoom_in.setEnabled(self._zoom < 10)
         self.actions_.zoom_out.setEnabled(self._zoom > -5)
-
-    def set_scheme(self, scheme: str) -> None:
-        if self.appearance is not None:
-            self.appearance.set_preference(scheme)
-            self.settings.scheme = scheme
 
     # Window life --------------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -286,32 +266,40 @@ class MainWindow(QMainWindow):
             self._painted = True
             QTimer.singleShot(0, self.first_painted.emit)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._checked_layout:  # sizes are real only once shown: a layout that starves a pane is reset
+            from viewer.ui.window_layout import splits_usable
+
+            self._checked_layout = True
+            if not splits_usable(self.splitters):
+                self.reset_layout()
+                self.add_problems([("(settings)", "the saved window layout left a pane without room; it was reset")])
+
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self.actions_.refresh_icons()
 
     def _restore_layout(self) -> None:
-        geometry = self.settings.geometry
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1380, 860)
-        if self.settings.window_state is not None:
-            self.restoreState(self.settings.window_state)
-        for name, splitter in (("main", self.splitter), ("lower", self.side_by_side)):
-            state = self.settings.splitter(name)
-            if state is not None:
-                splitter.restoreState(state)
+        from viewer.ui.window_layout import restore
+
+        restore(self, self.settings, self.splitters)
+
+    @Slot()
+    def reset_layout(self) -> None:
+        """View > Reset Layout, and what a saved layout that starves a pane gets."""
+        from viewer.ui.window_layout import reset
+
+        reset(self, self.settings, self.splitters, self._problems)
 
     def save_state(self) -> None:
-        s = self.settings
-        s.geometry, s.window_state = self.saveGeometry(), self.saveState()
-        s.set_splitter("main", self.splitter.saveState())
-        s.set_splitter("lower", self.side_by_side.saveState())
-        s.zoom = self._zoom
-        if self._exporter is not None and self._exporter.last_dir:
-            s.last_dir = self._exporter.last_dir
-        s.library_files = library_files(st.source.file for st in self.library_model.studies())
-        s.sync()
+        from viewer.ui.window_layout import save
+
+        save(self, self.settings, self.splitters)
+        self.settings.zoom = self._zoom
+        self.settings.last_dir = self.commands.last_dir() or self.settings.last_dir
+        self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._loader is not None:

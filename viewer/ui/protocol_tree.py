@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QFont, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QMenu, QTreeView, QVBoxLayout, QWidget
 
 from viewer.ui.protocol_tree_model import NODE_ROLE, ProtocolTreeModel
@@ -35,7 +35,6 @@ class ProtocolTree(QWidget):
         self.model = ProtocolTreeModel(self)
         self._expanded: set[Key] = set(DEFAULT_EXPANDED)
         self._selected_key: Key = ("summary",)
-        self._base_font = QFont(self.font())
         self._restoring = False
 
         title = QLabel("Protocol", self)
@@ -45,7 +44,8 @@ class ProtocolTree(QWidget):
         self.view.setHeaderHidden(True)
         self.view.setUniformRowHeights(True)
         self.view.setAnimated(False)
-        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Criteria that start alike ("Patients with ...") differ at the end: keep both ends of a long row.
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setAccessibleName("Protocol tree")
@@ -131,9 +131,7 @@ class ProtocolTree(QWidget):
         return index.isValid()
 
     def set_zoom(self, factor: float) -> None:
-        font = QFont(self._base_font)
-        font.setPointSizeF(self._base_font.pointSizeF() * factor)
-        self.view.setFont(font)
+        """The window's font carries the zoom; the icons follow it."""
         side = round(16 * factor)
         self.view.setIconSize(QSize(side, side))
 

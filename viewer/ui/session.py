@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 
 from viewer.core.bundle import protocol_files, protocols_dir
 
@@ -18,8 +17,6 @@ def bundled_files() -> list[str]:
     return [str(p) for p in protocol_files()]
 
 
-def library_files(source_files: Iterable[str]) -> list[str]:
-    """The files to reopen next run: each study's origin once, in order, bundled samples left out."""
-    bundled = str(protocols_dir()) + os.sep
-    origins = dict.fromkeys(origin_of(file) for file in source_files)
-    return [f for f in origins if not f.startswith(bundled)]
+def is_bundled(path: str) -> bool:
+    """A sample shipped with the viewer: opened every run, never stored in the user's library."""
+    return path.startswith(str(protocols_dir()) + os.sep)

@@ -61,8 +61,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         appearance = Appearance(app, "light")
         appearance.apply()
-        window = MainWindow(Settings(os.path.join(scratch, "settings.ini")), appearance)
+        window = MainWindow(Settings(os.path.join(scratch, "settings.json")), appearance)
         window.resize(*SIZE)
+        from viewer.ui.window_layout import default_splits
+
+        default_splits(window.splitters, SIZE)  # the offscreen screen is small: lay out for the shot's size
         window.show()
         window.start([], remembered=False)
         _wait_until_loaded(window)

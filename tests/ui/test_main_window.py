@@ -263,10 +263,10 @@ def test_zoom_actions_scale_every_pane(qtbot: QtBot, window: MainWindow) -> None
     before = (window.library.view.font().pointSizeF(), window.detail.browser.document().defaultFont().pointSizeF())
     window.actions_.zoom_in.trigger()
     window.actions_.zoom_in.trigger()
-    after = (window.library.view.font().pointSizeF(), window.detail.browser.document().defaultFont().pointSizeF())
-    assert after[0] > before[0] and after[1] > before[1]
+    qtbot.waitUntil(lambda: window.library.view.font().pointSizeF() > before[0])  # the application font carries it
+    assert window.detail.browser.document().defaultFont().pointSizeF() > before[1]
     window.actions_.zoom_reset.trigger()
-    assert window.library.view.font().pointSizeF() == before[0]
+    qtbot.waitUntil(lambda: window.library.view.font().pointSizeF() == before[0])
 
 
 def test_cancel_while_opening_a_folder(qtbot: QtBot, window: MainWindow) -> None:

@@ -6,8 +6,7 @@ import os
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QToolBar
 
 from viewer.ui.actions import WindowActions
@@ -35,7 +34,6 @@ if TYPE_CHECKING:  # annotations only; importing Qt classes builds their enums, 
     from viewer.ui.study_loader import LoadBatch, LoadSummary, StudyLoader
 
 APP_TITLE = "Trial Protocol Viewer"
-ZOOM_STEP = 1.1
 
 
 class MainWindow(QMainWindow):
@@ -51,7 +49,9 @@ class MainWindow(QMainWindow):
         self._painted = self._checked_layout = False
         self._refreshed = 0  # studies of the current request that were already in the library
         self._zoom = settings.zoom
-        self._base_font = QFont(self.font())
+        from viewer.ui.zoom import base_font
+
+        self._base_font = base_font()
 
         self.library_model = LibraryModel(self)
         self.keeper = LibraryKeeper(self.library_model, settings.library, self)
@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
         undo_stack = self.keeper.undo_stack
         self.actions_.build_menus(self.menuBar(), self.recent, undo_stack.createUndoAction(self, "&Undo"),
                                   undo_stack.createRedoAction(self, "&Redo"))  # fmt: skip
-        toolbar = QToolBar("Main toolbar", self)
+        self.toolbar = toolbar = QToolBar("Main toolbar", self)
         self.actions_.build_toolbar(toolbar)
         self.addToolBar(toolbar)
         self.addAction(self.actions_.cancel_load)
@@ -249,13 +249,12 @@ class MainWindow(QMainWindow):
         self._apply_zoom()
 
     def _apply_zoom(self) -> None:
-        """Zoom is the whole window's text: headers, filter, titles, breadcrumb and buttons with the content."""
-        factor = ZOOM_STEP**self._zoom
-        font = QFont(self._base_font)
-        font.setPointSizeF(self._base_font.pointSizeF() * factor)
-        self.setFont(font)
+        from viewer.ui.zoom import apply_zoom
+
+        factor = apply_zoom(self._base_font, self._zoom)
         for pane in (self.library, self.tree, self.detail):
             pane.set_zoom(factor)
+        self.toolbar.setIconSize(QSize(round(16 * factor), round(16 * factor)))
         self.actions_.zoom_in.setEnabled(self._zoom < 10)
         self.actions_.zoom_out.setEnabled(self._zoom > -5)
 
@@ -305,4 +304,7 @@ class MainWindow(QMainWindow):
         if self._loader is not None:
             self._loader.cancel()
         self.save_state()
+        from viewer.ui.zoom import apply_zoom
+
+        apply_zoom(self._base_font, 0)  # the zoom belongs to this window's session
         super().closeEvent(event)

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QItemSelection, QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QMenu, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QMenu,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from viewer.ui.protocol_tree_model import NODE_ROLE, ProtocolTreeModel
 
@@ -23,6 +32,20 @@ DEFAULT_EXPANDED: frozenset[tuple[str | int, ...]] = frozenset(
         ("arms",),
     }
 )
+
+
+class _RowDelegate(QStyledItemDelegate):
+    """Criteria and outcomes that start alike ("Patients with ...") differ at the end: their long rows
+    keep both ends; section rows ("Outcomes · none stated") keep their start."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        node = index.data(NODE_ROLE)
+        if node is not None and node.kind in _LONG_ROWS:
+            option.textElideMode = Qt.TextElideMode.ElideMiddle
+
+
+_LONG_ROWS = frozenset({"criterion", "outcome", "site", "reference"})
 
 
 class ProtocolTree(QWidget):
@@ -44,8 +67,8 @@ class ProtocolTree(QWidget):
         self.view.setHeaderHidden(True)
         self.view.setUniformRowHeights(True)
         self.view.setAnimated(False)
-        # Criteria that start alike ("Patients with ...") differ at the end: keep both ends of a long row.
-        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.setItemDelegate(_RowDelegate(self.view))
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setAccessibleName("Protocol tree")

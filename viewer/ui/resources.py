@@ -40,10 +40,10 @@ def theme(dark: bool) -> dict[str, dict[str, str]]:
         import logging
 
         logging.getLogger(__name__).error("%s", exc)
-        return {"palette": {}, "disabled": {}, "icons": {}}
+        return {"palette": {}, "disabled": {}, "inactive": {}, "icons": {}}
     ini = QSettings(str(path), QSettings.Format.IniFormat)  # QSettings reads INI without a Python import
     groups: dict[str, dict[str, str]] = {}
-    for group in ("palette", "disabled", "icons"):
+    for group in ("palette", "disabled", "inactive", "icons"):
         ini.beginGroup(group)
         groups[group] = {key: str(ini.value(key)) for key in ini.childKeys()}
         ini.endGroup()
@@ -60,7 +60,9 @@ def palette_for(dark: bool) -> QPalette:
     """A complete palette for the scheme, built from the colours in its theme file."""
     spec = theme(dark)
     palette = QPalette()
-    for group, colours in (("palette", QPalette.ColorGroup.All), ("disabled", QPalette.ColorGroup.Disabled)):
+    groups = (("palette", QPalette.ColorGroup.All), ("disabled", QPalette.ColorGroup.Disabled),
+              ("inactive", QPalette.ColorGroup.Inactive))  # fmt: skip
+    for group, colours in groups:
         for role_name, value in spec[group].items():
             role = getattr(QPalette.ColorRole, role_name, None)
             if role is not None:

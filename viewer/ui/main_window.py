@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
                                   undo_stack.createRedoAction(self, "&Redo"))  # fmt: skip
         self.toolbar = toolbar = QToolBar("Main toolbar", self)
         self.actions_.build_toolbar(toolbar)
+        self._toolbar_icons = toolbar.iconSize().height()
         self.addToolBar(toolbar)
         self.addAction(self.actions_.cancel_load)
         self.library.set_context_actions(self.actions_.library_menu_actions())
@@ -254,7 +255,8 @@ class MainWindow(QMainWindow):
         factor = apply_zoom(self._base_font, self._zoom)
         for pane in (self.library, self.tree, self.detail):
             pane.set_zoom(factor)
-        self.toolbar.setIconSize(QSize(round(16 * factor), round(16 * factor)))
+        side = round(self._toolbar_icons * factor)
+        self.toolbar.setIconSize(QSize(side, side))
         self.actions_.zoom_in.setEnabled(self._zoom < 10)
         self.actions_.zoom_out.setEnabled(self._zoom > -5)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -114,3 +115,22 @@ def test_entry_point_knows_every_cli_command() -> None:
 
     [commands] = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
     assert set(commands.choices) <= set(CLI_WORDS)
+
+
+def test_export_to_pdf_needs_a_file_and_writes_one_page_run_per_study(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "viewer", "export", str(SEEDS), "--to", "pdf"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 2 and "needs -o" in run.stderr
+    out = tmp_path / "seeds.pdf"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    run = subprocess.run(
+        [sys.executable, "-m", "viewer", "export", str(SEEDS), "--to", "pdf", "-o", str(out)],
+        capture_output=True, text=True, check=False, env=env,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF") and b"/Count " in data

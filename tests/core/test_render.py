@@ -191,6 +191,12 @@ def test_escaped_line_start_syntax() -> None:
     assert escape("===") == "&#61;=="
 
 
+def test_an_ampersand_always_shows_as_written() -> None:
+    """Found by the property test: "&#1" has no semicolon, yet a Markdown reader takes it for a character."""
+    for text in ("&#1", "&amp", "&lt;b", "R&D", "&#x41;"):
+        assert _visible(markdown_to_html(escape(text))) == text
+
+
 def test_marks_are_ours_and_record_markup_is_text() -> None:
     para = Paragraph(
         (Run("<ins>x</ins> "), Run("new", mark="ins"), Run(" "), Run("old", mark="del"), Run("hit", mark="match"))

@@ -17,8 +17,9 @@ HELP = "export studies from files, folders and zip archives"
 
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="a file, folder or zip archive")
-    parser.add_argument("--to", choices=("json", "markdown", "html"), default="json",
-                        help="json: JSON Lines, one study per line (default); markdown; html")  # fmt: skip
+    parser.add_argument("--to", choices=("json", "markdown", "html", "pdf"), default="json",
+                        help="json: JSON Lines, one study per line (default); markdown; html; "
+                             "pdf (needs -o; each study from a new page, page numbers on every page)")  # fmt: skip
     parser.add_argument("-o", "--output", metavar="OUT", help="write here instead of standard output")
 
 
@@ -35,6 +36,8 @@ def _renderer(kind: str) -> Callable[[list[Study]], str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.to == "pdf":
+        return _pdf(args.paths, args.output)
     from viewer.core.loader import load_paths
 
     paths: list[str] = args.paths
@@ -65,4 +68,31 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if sink is not sys.stdout.buffer:
             sink.close()
+    return 1 if failed else 0
+
+
+def _pdf(paths: list[str], output: str | None) -> int:
+    """Every study into one PDF, each starting on a new page; laid out by Qt (offscreen, no window)."""
+    if not output or output == "-":
+        print("error: --to pdf needs -o FILE.pdf (a PDF is not written to the terminal)", file=sys.stderr)
+        return 2
+    from viewer.core.loader import load_paths
+
+    studies: list[Study] = []
+    failed = 0
+    for result in load_paths(paths, [Path(output)], contain_bugs=True):
+        if result.error is not None:
+            failed += 1
+            print(f"error: {result.error}", file=sys.stderr)
+        studies.extend(result.studies)
+    if not studies:
+        print("error: no study to export", file=sys.stderr)
+        return 1
+    from viewer.ui.paper_export import write_studies_pdf  # Qt, only for this one format
+
+    try:
+        write_studies_pdf(studies, output)
+    except OSError as exc:
+        print(f"error: {output}: cannot be written ({exc})", file=sys.stderr)
+        return 1
     return 1 if failed else 0

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from viewer.core.blocks import Block, Facts, Heading, Inline, ListBlock, Note, Paragraph, Section
 
 _ALWAYS = re.compile(r"([\\`*_\[\]|~])")
-_ENTITY = re.compile(r"&(?=#?\w+;)")
+_ENTITY = re.compile(r"&")  # every ampersand: "&#1" without a semicolon is a character reference too
 _TAG = re.compile(r"<(?=[A-Za-z/!?])")
 _LINE_START = re.compile(r"^(#|>|[-+]|\d+(?=[.)])|=+\s*$)")
 NOTHING_RECORDED = "*Nothing recorded.*"

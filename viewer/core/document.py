@@ -57,6 +57,8 @@ class Document:
         costs the same for a 1 KiB file and a 200 MiB one. Raises ParseError for empty and binary data.
         """
         data = self.data
+        if kind := known_kind(data):
+            raise ParseError(self.name, kind)
         if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:HEAD_BYTES]:
             return self.text[:HEAD_BYTES].lstrip("\ufeff \t\r\n")  # UTF-16/32: rare, decoded whole
         start = len(data) - len(data.lstrip())
@@ -115,6 +117,29 @@ class Document:
         return text[:limit]
 
 
+# Files people keep beside trial records, recognised by their first bytes, so the reason says what the file
+# is rather than "binary data".
+_KNOWN_KINDS = (
+    (b"%PDF", "a PDF document, not a trial record (the viewer reads registry records, not documents)"),
+    (b"\x89PNG", "a PNG image, not a trial record"),
+    (b"\xff\xd8\xff", "a JPEG image, not a trial record"),
+    (b"GIF8", "a GIF image, not a trial record"),
+    (b"\x1f\x8b", "a gzip-compressed file: unpack it first, then open what is inside"),
+    (b"BZh", "a bzip2-compressed file: unpack it first, then open what is inside"),
+    (b"\xfd7zXZ", "an xz-compressed file: unpack it first, then open what is inside"),
+    (b"7z\xbc\xaf", "a 7-Zip archive, which the viewer does not read: unpack it, or make a .zip of it"),
+    (b"Rar!", "a RAR archive, which the viewer does not read: unpack it, or make a .zip of it"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document, not a trial record"),
+    (b"{\\rtf", "an RTF document, not a trial record"),
+    (b"SQLite format 3", "an SQLite database, not a trial record"),
+)
+
+
+def known_kind(data: bytes) -> str | None:
+    """What a non-record file is, from its first bytes (None when it is not one the viewer knows)."""
+    return next((reason for magic, reason in _KNOWN_KINDS if data.startswith(magic)), None)
+
+
 def decode(data: bytes, name: str, warnings: list[str]) -> str:
     """Decode record bytes; empty, binary and undecodable content raise ParseError."""
     text = _decode(data, name, warnings)
@@ -126,6 +151,8 @@ def decode(data: bytes, name: str, warnings: list[str]) -> str:
 def _decode(data: bytes, name: str, warnings: list[str]) -> str:
     if not data.strip():
         raise ParseError(name, "the file is empty")
+    if kind := known_kind(data):
+        raise ParseError(name, kind)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:

@@ -1,0 +1,175 @@
+"""One-to-one alignment of two lists: exact matches first, then identity keys, then bounded similarity.
+
+Linear passes do almost all the work on real records (two versions of a trial share most items word for
+word); only what is left is scored, and the number of pairs scored is capped, so 1,000+ site lists stay
+fast. Items out of their relative order are `moved`: those outside a longest increasing subsequence of
+the matched pairs, so an inserted item shifts nothing and a swap moves one item, not all after it.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from rapidfuzz.fuzz import ratio
+
+T = TypeVar("T")
+
+THRESHOLD = 60.0
+"""Least similarity (rapidfuzz ratio, 0-100) for two items to be one changed item rather than a removal
+plus an addition."""
+MAX_PAIRS = 20_000
+"""At most this many pairs are scored in one alignment; past it, each item is scored against a window of
+candidates near its own relative position (within its block, where the caller gives blocks)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment(Generic[T]):
+    """Index pairs (i in A, j in B) of matched items in B's order; unmatched indices; the moved pairs."""
+
+    pairs: tuple[tuple[int, int], ...]
+    removed: tuple[int, ...]
+    added: tuple[int, ...]
+    moved: frozenset[tuple[int, int]]
+
+
+def align(
+    a: Sequence[T],
+    b: Sequence[T],
+    *,
+    exact: Callable[[T], Hashable],
+    text: Callable[[T], str],
+    keys: Sequence[Callable[[T], Hashable | None]] = (),
+    block: Callable[[T], Hashable] | None = None,
+    threshold: float = THRESHOLD,
+) -> Alignment[T]:
+    """Align `a` with `b`: equal `exact` signatures, then equal `keys` (in turn), then similar `text`."""
+    match: dict[int, int] = {}
+    free_a = list(range(len(a)))
+    free_b = list(range(len(b)))
+    for signature in (exact, *keys):
+        if not free_a or not free_b:
+            break
+        free_a, free_b = _by_key(a, b, free_a, free_b, signature, match)
+    if free_a and free_b:
+        _by_similarity(a, b, free_a, free_b, text, block, threshold, match)
+    pairs = tuple(sorted(((i, j) for i, j in match.items()), key=lambda p: p[1]))
+    taken_b = set(match.values())
+    return Alignment(
+        pairs=pairs,
+        removed=tuple(i for i in range(len(a)) if i not in match),
+        added=tuple(j for j in range(len(b)) if j not in taken_b),
+        moved=_moved(pairs),
+    )
+
+
+def _by_key(
+    a: Sequence[T],
+    b: Sequence[T],
+    free_a: list[int],
+    free_b: list[int],
+    key: Callable[[T], Hashable | None],
+    match: dict[int, int],
+) -> tuple[list[int], list[int]]:
+    """Pair items with equal keys, the k-th of A with the k-th of B among equals; None never matches."""
+    waiting: dict[Hashable, list[int]] = {}
+    for j in free_b:
+        k = key(b[j])
+        if k is not None:
+            waiting.setdefault(k, []).append(j)
+    cursor: dict[Hashable, int] = {}
+    taken: set[int] = set()
+    left_a: list[int] = []
+    for i in free_a:
+        k = key(a[i])
+        queue = waiting.get(k) if k is not None else None
+        n = cursor.get(k, 0) if queue else 0
+        if queue and n < len(queue):
+            match[i] = queue[n]
+            taken.add(queue[n])
+            cursor[k] = n + 1
+        else:
+            left_a.append(i)
+    return left_a, [j for j in free_b if j not in taken]
+
+
+def _by_similarity(
+    a: Sequence[T],
+    b: Sequence[T],
+    free_a: list[int],
+    free_b: list[int],
+    text: Callable[[T], str],
+    block: Callable[[T], Hashable] | None,
+    threshold: float,
+    match: dict[int, int],
+) -> None:
+    """Greedy: the most similar pair first; ties go to the pair nearer in relative position, then order."""
+    texts_a = {i: text(a[i]) for i in free_a}
+    texts_b = {j: text(b[j]) for j in free_b}
+    na, nb = max(len(a), 1), max(len(b), 1)
+    scored: list[tuple[float, float, int, int]] = []
+    for group_a, group_b in _blocks(a, b, free_a, free_b, block):
+        for i, j in _candidates(group_a, group_b, na, nb):
+            score = ratio(texts_a[i], texts_b[j], score_cutoff=threshold)
+            if score:
+                scored.append((-score, abs(i / na - j / nb), i, j))
+    scored.sort()
+    used_b: set[int] = set()
+    for _, _, i, j in scored:
+        if i not in match and j not in used_b:
+            match[i] = j
+            used_b.add(j)
+
+
+def _blocks(
+    a: Sequence[T], b: Sequence[T], free_a: list[int], free_b: list[int], block: Callable[[T], Hashable] | None
+) -> list[tuple[list[int], list[int]]]:
+    if block is None or len(free_a) * len(free_b) <= MAX_PAIRS:
+        return [(free_a, free_b)]
+    groups: dict[Hashable, tuple[list[int], list[int]]] = {}
+    for i in free_a:
+        groups.setdefault(block(a[i]), ([], []))[0].append(i)
+    for j in free_b:
+        groups.setdefault(block(b[j]), ([], []))[1].append(j)
+    return [g for g in groups.values() if g[0] and g[1]]
+
+
+def _candidates(group_a: list[int], group_b: list[int], na: int, nb: int) -> list[tuple[int, int]]:
+    """Every pair of a group, or, past MAX_PAIRS, each A item with the B items nearest its relative place."""
+    if len(group_a) * len(group_b) <= MAX_PAIRS:
+        return [(i, j) for i in group_a for j in group_b]
+    width = max(1, MAX_PAIRS // len(group_a))
+    places = [j / nb for j in group_b]
+    out: list[tuple[int, int]] = []
+    for i in group_a:
+        centre = bisect.bisect_left(places, i / na)
+        start = max(0, min(centre - width // 2, len(group_b) - width))
+        out += [(i, j) for j in group_b[start : start + width]]
+    return out
+
+
+def _moved(pairs: tuple[tuple[int, int], ...]) -> frozenset[tuple[int, int]]:
+    """Pairs (in B's order) whose A index is outside one longest increasing run of A indices."""
+    if len(pairs) < 2:
+        return frozenset()
+    seq = [i for i, _ in pairs]
+    tails: list[int] = []  # tails[k]: the smallest A index ending an increasing run of length k+1
+    tail_at: list[int] = []  # its position in seq
+    back = [-1] * len(seq)
+    for pos, value in enumerate(seq):
+        k = bisect.bisect_left(tails, value)
+        if k == len(tails):
+            tails.append(value)
+            tail_at.append(pos)
+        else:
+            tails[k] = value
+            tail_at[k] = pos
+        back[pos] = tail_at[k - 1] if k else -1
+    keep: set[int] = set()
+    pos = tail_at[-1]
+    while pos >= 0:
+        keep.add(pos)
+        pos = back[pos]
+    return frozenset(pairs[p] for p in range(len(pairs)) if p not in keep)

@@ -5,8 +5,10 @@
 """
 
 from viewer.core.diff.compare import diff, relation, version
-from viewer.core.diff.model import KINDS, MARKERS, SECTIONS, Change, Comparison, Kind, Version
+from viewer.core.diff.model import KINDS, MARKERS, SECTIONS, Change, Comparison, Kind, Version, nearest_node
 from viewer.core.diff.words import Words, word_ops
 
-__all__ = ["KINDS", "MARKERS", "SECTIONS", "Change", "Comparison", "Kind", "Version", "Words", "diff", "relation",
-           "version", "word_ops"]  # fmt: skip
+__all__ = [
+    "KINDS", "MARKERS", "SECTIONS", "Change", "Comparison", "Kind", "Version", "Words", "diff", "nearest_node",
+    "relation", "version", "word_ops",
+]  # fmt: skip

@@ -13,16 +13,20 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from rapidfuzz.fuzz import ratio
+from rapidfuzz.fuzz import ratio, token_set_ratio
 
 T = TypeVar("T")
 
 THRESHOLD = 60.0
 """Least similarity (rapidfuzz ratio, 0-100) for two items to be one changed item rather than a removal
 plus an addition."""
+SUBSET_WEIGHT = 0.9
+"""A text whose words all recur in the other (a criterion merged with the next, a sentence appended) scores
+this fraction of rapidfuzz's token_set_ratio: enough to pair, less than a close rewording."""
+SUBSET_MIN_WORDS = 4
 MAX_PAIRS = 20_000
-"""At most this many pairs are scored in one alignment; past it, each item is scored against a window of
-candidates near its own relative position (within its block, where the caller gives blocks)."""
+"""At most this many pairs are scored in one block; past it, each item is scored against a window of the
+candidates nearest its own relative position."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +49,8 @@ def align(
     block: Callable[[T], Hashable] | None = None,
     threshold: float = THRESHOLD,
 ) -> Alignment[T]:
-    """Align `a` with `b`: equal `exact` signatures, then equal `keys` (in turn), then similar `text`."""
+    """Align `a` with `b`: equal `exact` signatures, then equal `keys` (in turn), then similar `text` within
+    a `block` (two items of different blocks are never one changed item)."""
     match: dict[int, int] = {}
     free_a = list(range(len(a)))
     free_b = list(range(len(b)))
@@ -112,7 +117,7 @@ def _by_similarity(
     scored: list[tuple[float, float, int, int]] = []
     for group_a, group_b in _blocks(a, b, free_a, free_b, block):
         for i, j in _candidates(group_a, group_b, na, nb):
-            score = ratio(texts_a[i], texts_b[j], score_cutoff=threshold)
+            score = similarity(texts_a[i], texts_b[j], threshold)
             if score:
                 scored.append((-score, abs(i / na - j / nb), i, j))
     scored.sort()
@@ -123,10 +128,20 @@ def _by_similarity(
             used_b.add(j)
 
 
+def similarity(x: str, y: str, cutoff: float = 0.0) -> float:
+    """0-100: the edit-distance ratio, or (for texts of some words) how far one's words lie within the other's."""
+    score = ratio(x, y, score_cutoff=cutoff)
+    if score or min(x.count(" "), y.count(" ")) + 1 < SUBSET_MIN_WORDS:
+        return score
+    subset = SUBSET_WEIGHT * token_set_ratio(x, y, score_cutoff=cutoff / SUBSET_WEIGHT if cutoff else 0)
+    return subset if subset >= cutoff else 0.0
+
+
 def _blocks(
     a: Sequence[T], b: Sequence[T], free_a: list[int], free_b: list[int], block: Callable[[T], Hashable] | None
 ) -> list[tuple[list[int], list[int]]]:
-    if block is None or len(free_a) * len(free_b) <= MAX_PAIRS:
+    """Items are only scored against items of their own block (sites: of the same city), if there are blocks."""
+    if block is None:
         return [(free_a, free_b)]
     groups: dict[Hashable, tuple[list[int], list[int]]] = {}
     for i in free_a:

@@ -377,7 +377,7 @@ SITES: ListSpec[Site] = ListSpec(
         lambda s: (casefold(s.facility), casefold(s.city), casefold(s.country)) if s.facility else None,
         lambda s: (casefold(s.facility), casefold(s.country)) if s.facility else None,
     ),
-    block=lambda s: casefold(s.country),
+    block=lambda s: (casefold(s.country), casefold(s.city)),  # a site in another city is another site
     names=lambda ss: unique_names([flat(site_name(s)) for s in ss], [flat(s.city) for s in ss]),
     fields=(
         FieldSpec("facility", lambda s: s.facility),
@@ -474,7 +474,9 @@ def _other(out: Collector, a: Study, b: Study) -> None:
                       by_meaning=True)  # fmt: skip
     out.items("arms", a.arms, b.arms, _arms(a, b), at=(("arms",), ("arms",)))
     out.items("contacts", a.contacts, b.contacts, CONTACTS, at=(("contacts",), ("contacts",)))
-    out.items("officials", a.officials, b.officials, CONTACTS, at=(("officials",), ("officials",)))
+    off: Key = ("officials",)
+    groups = (off if a.officials else ("contacts",), off if b.officials else ("contacts",))
+    out.items("officials", a.officials, b.officials, CONTACTS, at=(off, off), groups=groups)
     out.items("references", a.references, b.references, REFERENCES, at=(("references",), ("references",)))
     skip = set(_DERIVED_EXTRA)
     if a.secondary_ids or b.secondary_ids:

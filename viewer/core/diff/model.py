@@ -9,7 +9,7 @@ from viewer.core.diff.words import Words
 
 if TYPE_CHECKING:
     from viewer.core.model import Study
-    from viewer.core.outline import Key
+    from viewer.core.outline import Key, Node
 
 Kind = Literal["added", "removed", "changed", "moved", "unchanged"]
 KINDS: tuple[Kind, ...] = ("added", "removed", "changed", "moved")
@@ -87,3 +87,19 @@ class Comparison:
     @property
     def same(self) -> bool:
         return not self.changes()
+
+
+def nearest_node(root: Node, key: Key | None) -> Node:
+    """The node of `root`'s tree with this key, or its nearest ancestor that the tree shows.
+
+    A change's key for the side that lacks the item names the group it would be in, which that study's
+    tree may not show (no "Inclusion" group when it has no inclusion criteria): the section then.
+    """
+    if key is None:
+        return root
+    index = {node.key: node for node in root.walk()}
+    for end in range(len(key), 0, -1):
+        node = index.get(key[:end])
+        if node is not None:
+            return node
+    return root

@@ -1,7 +1,8 @@
 """Render the compare window offscreen, light and dark: `python scripts/compare_screenshots.py [OUT_DIR]`.
 
-Writes compare.png and compare-dark.png (docs/screenshots by default): two versions of NCT00181896 from the
-corpus, the newer one edited on purpose (a criterion reworded) so every kind of change shows.
+Writes compare.png and compare-dark.png (docs/screenshots by default): the bundled NCT02552212 record and a
+copy edited on purpose (a criterion reworded, one inserted, one removed, a site moved, an outcome's time frame
+changed, the status and enrollment updated), so every kind of change shows.
 """
 
 from __future__ import annotations
@@ -9,13 +10,38 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from viewer.core.model import Study
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-OLD = ROOT / "tests/corpus/B_ctgov_legacy_xml/archive_schema_2005-2014/fabianvf__NCT00181896_20050915.xml"
-NEW = ROOT / "tests/corpus/B_ctgov_legacy_xml/fabianvf__NCT00181896.xml"
+SAMPLE = ROOT / "protocols" / "03_NCT02552212_ctgov-api-v2.json"
+
+
+def edited(study: Study) -> Study:
+    from viewer.core.model import Criterion
+
+    e, o, s = study.eligibility, study.outcomes, study.summary
+    inclusion = list(e.inclusion)
+    inclusion[1] = inclusion[1].model_copy(update={"text": inclusion[1].text.replace("adult-onset", "juvenile-onset")})
+    inclusion.insert(3, Criterion(text="Willing to keep a daily pain diary during the Double-Blind Treatment Period"))
+    exclusion = list(e.exclusion)
+    del exclusion[2]
+    primary = list(o.primary)
+    primary[1] = primary[1].model_copy(update={"time_frame": "Week 16"})
+    sites = list(study.sites)
+    sites.insert(0, sites.pop(5))
+    return study.model_copy(update={
+        "eligibility": e.model_copy(update={"inclusion": tuple(inclusion), "exclusion": tuple(exclusion)}),
+        "outcomes": o.model_copy(update={"primary": tuple(primary)}),
+        "summary": s.model_copy(update={"enrollment": (s.enrollment or 0) + 17, "overall_status": "TERMINATED",
+                                        "overall_status_raw": "Terminated", "why_stopped": "Sponsor decision"}),
+        "sites": tuple(sites),
+    })  # fmt: skip
 
 
 def main() -> int:
@@ -30,10 +56,8 @@ def main() -> int:
 
     app = QApplication([])
     app.setStyle("Fusion")
-    a, b = read_file(OLD)[0], read_file(NEW)[0]
-    items = list(b.eligibility.inclusion)
-    items[0] = items[0].model_copy(update={"text": items[0].text.replace("6-17", "8-17")})
-    b = b.model_copy(update={"eligibility": b.eligibility.model_copy(update={"inclusion": tuple(items)})})
+    a = read_file(SAMPLE)[0]
+    b = edited(a)
     for name, scheme in (("compare.png", "light"), ("compare-dark.png", "dark")):
         Appearance(app, scheme).apply()
         window = CompareWindow(a, b)

@@ -184,7 +184,8 @@ def cell_html(change: Change, column: int) -> str:
     import html
 
     if column == KIND:
-        return f'<span class="gutter">{html.escape(change.marker)}</span> {KIND_WORDS[change.kind]}'
+        sign = html.escape(change.marker)
+        return f'<span class="gutter">{sign}</span> <span class="{change.kind}">{KIND_WORDS[change.kind]}</span>'
     if column == WHERE:
         note = f' <span class="note">({html.escape(change.note)})</span>' if change.note else ""
         return html.escape(change.path) + note

@@ -114,6 +114,9 @@ def _str(value: object) -> str | None:
 
 
 def _status_words(code: str | None, raw: str | None) -> str | None:
+    """The registry's wording, unless it is only the code itself ("COMPLETED"): then the code in words."""
+    if code and norm(raw).replace(" ", "_") in ("", code.casefold()):
+        return humanize(code)
     return flat(raw) or humanize(code) or None
 
 

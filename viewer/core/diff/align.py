@@ -54,7 +54,10 @@ def align(
     match: dict[int, int] = {}
     free_a = list(range(len(a)))
     free_b = list(range(len(b)))
-    for signature in (exact, *keys):
+    # Equal items first (the models compare and hash by value, cheaply): two versions of a trial share most
+    # items word for word, and only the rest pays for normalized keys and similarity. `exact` (the item as
+    # the comparison sees it) pairs what differs only in case or spacing where no key does.
+    for signature in (_itself, *(keys or (exact,))):
         if not free_a or not free_b:
             break
         free_a, free_b = _by_key(a, b, free_a, free_b, signature, match)
@@ -70,6 +73,10 @@ def align(
     )
 
 
+def _itself(item: object) -> Hashable:
+    return item  # the items are immutable models or strings: hashable by value
+
+
 def _by_key(
     a: Sequence[T],
     b: Sequence[T],
@@ -78,26 +85,39 @@ def _by_key(
     key: Callable[[T], Hashable | None],
     match: dict[int, int],
 ) -> tuple[list[int], list[int]]:
-    """Pair items with equal keys, the k-th of A with the k-th of B among equals; None never matches."""
+    """Pair items with equal keys, the k-th of A with the k-th of B among equals; None never matches.
+
+    The smaller side is indexed and the larger one looked up, stopping once the smaller side is used up.
+    """
+    small, large, small_free, large_free = (
+        (b, a, free_b, free_a) if len(free_b) <= len(free_a) else (a, b, free_a, free_b)
+    )
     waiting: dict[Hashable, list[int]] = {}
-    for j in free_b:
-        k = key(b[j])
+    for s in small_free:
+        k = key(small[s])
         if k is not None:
-            waiting.setdefault(k, []).append(j)
+            waiting.setdefault(k, []).append(s)
+    left = sum(map(len, waiting.values()))
     cursor: dict[Hashable, int] = {}
     taken: set[int] = set()
-    left_a: list[int] = []
-    for i in free_a:
-        k = key(a[i])
+    for g in large_free:
+        if not left:
+            break
+        k = key(large[g])
         queue = waiting.get(k) if k is not None else None
         n = cursor.get(k, 0) if queue else 0
         if queue and n < len(queue):
-            match[i] = queue[n]
-            taken.add(queue[n])
+            s = queue[n]
+            if small is b:
+                match[g] = s
+            else:
+                match[s] = g
+            taken.add(s)
             cursor[k] = n + 1
-        else:
-            left_a.append(i)
-    return left_a, [j for j in free_b if j not in taken]
+            left -= 1
+    matched_a = set(match)
+    matched_b = set(match.values())
+    return [i for i in free_a if i not in matched_a], [j for j in free_b if j not in matched_b]
 
 
 def _by_similarity(
@@ -111,11 +131,11 @@ def _by_similarity(
     match: dict[int, int],
 ) -> None:
     """Greedy: the most similar pair first; ties go to the pair nearer in relative position, then order."""
-    texts_a = {i: text(a[i]) for i in free_a}
-    texts_b = {j: text(b[j]) for j in free_b}
     na, nb = max(len(a), 1), max(len(b), 1)
     scored: list[tuple[float, float, int, int]] = []
     for group_a, group_b in _blocks(a, b, free_a, free_b, block):
+        texts_a = {i: text(a[i]) for i in group_a}  # only items that have candidates are worded
+        texts_b = {j: text(b[j]) for j in group_b}
         for i, j in _candidates(group_a, group_b, na, nb):
             score = similarity(texts_a[i], texts_b[j], threshold)
             if score:

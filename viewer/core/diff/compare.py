@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from viewer.core import extra_keys as X
 from viewer.core.diff.align import Alignment, align
-from viewer.core.diff.items import Collector, FieldSpec, ListSpec, casefold, unique_names
+from viewer.core.diff.items import Collector, FieldSpec, ListSpec, unique_names
 from viewer.core.diff.model import SECTIONS, Change, Comparison, Relation, Version
 from viewer.core.diff.words import flat, norm
 from viewer.core.fields import criteria_lines, site_line
@@ -41,8 +41,8 @@ def diff(a: Study, b: Study, *, unchanged: bool = False) -> Comparison:
 
 def relation(a: Study, b: Study) -> Relation:
     """Two records of one trial (same id, or one's id among the other's ids) are versions."""
-    ida, idb = casefold(a.id), casefold(b.id)
-    if ida == idb or ida in map(casefold, b.secondary_ids) or idb in map(casefold, a.secondary_ids):
+    ida, idb = norm(a.id), norm(b.id)
+    if ida == idb or ida in map(norm, b.secondary_ids) or idb in map(norm, a.secondary_ids):
         return "versions"
     return "comparison"
 
@@ -85,7 +85,7 @@ def _summary(out: Collector, a: Study, b: Study) -> None:
     out.value(
         "summary.overall_status", _status_words(sa.overall_status, sa.overall_status_raw),
         _status_words(sb.overall_status, sb.overall_status_raw), key, key,
-        sa.overall_status or casefold(sa.overall_status_raw), sb.overall_status or casefold(sb.overall_status_raw),
+        sa.overall_status or norm(sa.overall_status_raw), sb.overall_status or norm(sb.overall_status_raw),
         by_meaning=True,
     )  # fmt: skip
     for name in _SUMMARY_TEXT[3:4]:
@@ -137,7 +137,7 @@ STRINGS: ListSpec[str] = ListSpec(
 
 def _intervention_alignment(a: Study, b: Study) -> Alignment[Intervention]:
     return align(a.summary.interventions, b.summary.interventions, exact=_intervention_exact,
-                 text=lambda x: casefold(x.name), keys=(lambda x: casefold(x.name),))  # fmt: skip
+                 text=lambda x: norm(x.name), keys=(lambda x: norm(x.name),))  # fmt: skip
 
 
 def _intervention_exact(x: Intervention) -> Hashable:
@@ -149,9 +149,9 @@ def _interventions(a: Study, b: Study) -> ListSpec[Intervention]:
     arms = _arm_identities(a, b)
     return ListSpec(
         exact=_intervention_exact,
-        text=lambda x: casefold(x.name),
+        text=lambda x: norm(x.name),
         show=_intervention_words,
-        keys=(lambda x: casefold(x.name),),
+        keys=(lambda x: norm(x.name),),
         names=lambda xs: unique_names([flat(x.name) for x in xs]),
         fields=(
             FieldSpec("type", lambda x: humanize(x.type) or None),
@@ -160,7 +160,7 @@ def _interventions(a: Study, b: Study) -> ListSpec[Intervention]:
             FieldSpec(
                 "other_names",
                 lambda x: "; ".join(map(flat, x.other_names)) or None,
-                lambda x: frozenset(map(casefold, x.other_names)),
+                lambda x: frozenset(map(norm, x.other_names)),
             ),
             # An arm renamed is one change (of the arm), not one more here: labels compared through the arms' alignment.
             FieldSpec(
@@ -180,13 +180,13 @@ def _identities(names_a: Sequence[str], names_b: Sequence[str], alignment: Align
     """Names of A's and B's items -> one identity per aligned pair (so a renamed item still matches)."""
     ids: dict[str, str] = {}
     for i, j in alignment.pairs:
-        ids[f"a:{casefold(names_a[i])}"] = ids[f"b:{casefold(names_b[j])}"] = f"pair:{j}"
+        ids[f"a:{norm(names_a[i])}"] = ids[f"b:{norm(names_b[j])}"] = f"pair:{j}"
     return ids
 
 
 def _arm_identities(a: Study, b: Study) -> _Lookup:
-    alignment = align(a.arms, b.arms, exact=_arm_exact, text=lambda x: casefold(x.label),
-                      keys=(lambda x: casefold(x.label),))  # fmt: skip
+    alignment = align(a.arms, b.arms, exact=_arm_exact, text=lambda x: norm(x.label),
+                      keys=(lambda x: norm(x.label),))  # fmt: skip
     ids = _identities([x.label for x in a.arms], [x.label for x in b.arms], alignment)  # type: ignore[arg-type]
     return _Lookup(ids)
 
@@ -198,7 +198,7 @@ class _Lookup:
         self._ids = ids
 
     def __call__(self, name: str) -> str:
-        key = casefold(name)
+        key = norm(name)
         return self._ids.get(f"a:{key}") or self._ids.get(f"b:{key}") or key
 
 
@@ -215,7 +215,7 @@ def _age_words(raw: str | None, years: float | None) -> str | None:
 def _age_meaning(raw: str | None, years: float | None) -> Hashable:
     if years is not None:
         return round(years, 4)
-    text = casefold(raw)
+    text = norm(raw)
     return None if text in _NO_LIMIT else text
 
 
@@ -230,9 +230,9 @@ def _criteria_nested(out: Collector, a: Criterion, b: Criterion, path: str, ka: 
 
 CRITERIA: ListSpec[Criterion] = ListSpec(
     exact=lambda c: norm(c.text),
-    text=lambda c: casefold(c.text),
+    text=lambda c: norm(c.text),
     show=_criterion_lines,
-    keys=(lambda c: casefold(c.text),),
+    keys=(lambda c: norm(c.text),),
     fields=(FieldSpec("", lambda c: c.text),),
     nested=None,  # set below: it refers to CRITERIA itself
 )
@@ -306,11 +306,11 @@ def _outcome_words(o: Outcome) -> str:
 
 OUTCOMES: ListSpec[Outcome] = ListSpec(
     exact=lambda o: (norm(o.measure), norm(o.time_frame), norm(o.description)),
-    text=lambda o: casefold(o.measure),
+    text=lambda o: norm(o.measure),
     show=_outcome_words,
     keys=(
-        lambda o: casefold(o.measure),
-        lambda o: (casefold(o.time_frame), casefold(o.description)) if o.time_frame or o.description else None,
+        lambda o: norm(o.measure),
+        lambda o: (norm(o.time_frame), norm(o.description)) if o.time_frame or o.description else None,
     ),
     fields=(
         FieldSpec("measure", lambda o: o.measure),
@@ -347,15 +347,15 @@ def _contact_exact(c: Contact) -> Hashable:
 
 CONTACTS: ListSpec[Contact] = ListSpec(
     exact=_contact_exact,
-    text=lambda c: casefold(contact_name(c)),
+    text=lambda c: norm(contact_name(c)),
     show=_contact_words,
-    keys=(lambda c: casefold(c.name) or None, lambda c: casefold(c.email) or None),
+    keys=(lambda c: norm(c.name) or None, lambda c: norm(c.email) or None),
     names=lambda cs: unique_names([flat(contact_name(c)) for c in cs]),
     fields=(
         FieldSpec("name", lambda c: c.name),
         FieldSpec("role", lambda c: humanize(c.role) or None, lambda c: c.role),
         FieldSpec("phone", lambda c: c.phone),
-        FieldSpec("email", lambda c: c.email, lambda c: casefold(c.email)),
+        FieldSpec("email", lambda c: c.email, lambda c: norm(c.email)),
         FieldSpec("affiliation", lambda c: c.affiliation),
     ),
 )
@@ -374,13 +374,13 @@ def _site_contacts(out: Collector, a: Site, b: Site, path: str, ka: Key, kb: Key
 
 SITES: ListSpec[Site] = ListSpec(
     exact=_site_exact,
-    text=lambda s: casefold(site_line(s)),
-    show=lambda s: flat(site_line(s)) or site_name(s),
+    text=lambda s: norm(site_line(s)),
+    show=lambda s: site_line(s) or site_name(s),  # the parsers keep these fields on one line
     keys=(
-        lambda s: (casefold(s.facility), casefold(s.city), casefold(s.country)) if s.facility else None,
-        lambda s: (casefold(s.facility), casefold(s.country)) if s.facility else None,
+        lambda s: (norm(s.facility), norm(s.city), norm(s.country)) if s.facility else None,
+        lambda s: (norm(s.facility), norm(s.country)) if s.facility else None,
     ),
-    block=lambda s: (casefold(s.country), casefold(s.city)),  # a site in another city is another site
+    block=lambda s: (norm(s.country), norm(s.city)),  # a site in another city is another site
     names=lambda ss: unique_names([flat(site_name(s)) for s in ss], [flat(s.city) for s in ss]),
     fields=(
         FieldSpec("facility", lambda s: s.facility),
@@ -424,9 +424,9 @@ def _arms(a: Study, b: Study) -> ListSpec[Arm]:
     interventions = _interventions_of_arm(a, b)
     return ListSpec(
         exact=_arm_exact,
-        text=lambda x: casefold(x.label),
+        text=lambda x: norm(x.label),
         show=lambda x: f"{flat(x.label)} ({humanize(x.type)})" if x.type else flat(x.label),
-        keys=(lambda x: casefold(x.label),),
+        keys=(lambda x: norm(x.label),),
         names=lambda xs: unique_names([flat(x.label) for x in xs]),
         fields=(
             FieldSpec("label", lambda x: x.label),
@@ -447,9 +447,9 @@ def _reference_words(r: Reference) -> str:
 
 REFERENCES: ListSpec[Reference] = ListSpec(
     exact=lambda r: (norm(r.citation), r.pmid, r.type, norm(r.url)),
-    text=lambda r: casefold(r.citation or r.url),
+    text=lambda r: norm(r.citation or r.url),
     show=_reference_words,
-    keys=(lambda r: r.pmid or None, lambda r: casefold(r.url) or None, lambda r: casefold(r.citation) or None),
+    keys=(lambda r: r.pmid or None, lambda r: norm(r.url) or None, lambda r: norm(r.citation) or None),
     names=lambda rs: unique_names([f"PMID {r.pmid}" if r.pmid else str(k + 1) for k, r in enumerate(rs)]),
     fields=(
         FieldSpec("citation", lambda r: r.citation),

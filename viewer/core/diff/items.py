@@ -98,19 +98,22 @@ class Collector:
         removed, next_removed = alignment.removed, 0
         for i, j in alignment.pairs:
             moved = (i, j) in alignment.moved
+            if not moved and not self.unchanged and spec.nested is None and a[i] is b[j]:
+                continue  # the very same item: nothing to report, nothing to build
             if spec.moves and not moved:
                 while next_removed < len(removed) and removed[next_removed] < i:
                     self._removed(path, names_a, key_a, group_b, spec, a, removed[next_removed])
                     next_removed += 1
             item_path = f"{path}[{names_b[j]}]"
             ka, kb = (*key_a, i), (*key_b, j)
-            shown = spec.show(b[j])
+            shown = spec.show(b[j]) if moved or self.unchanged else ""
+            same = a[i] == b[j] or spec.exact(a[i]) == spec.exact(b[j])
             if moved and spec.moves:
                 note = f"moved from {names_a[i]}" if spec.names is None else "moved"
                 self.emit(Change("moved", item_path, spec.show(a[i]), shown, (("=", shown),), ka, kb, note))
-            elif spec.exact(a[i]) == spec.exact(b[j]):
+            elif same and self.unchanged:
                 self.emit(Change("unchanged", item_path, shown, shown, (("=", shown),), ka, kb))
-            if spec.exact(a[i]) != spec.exact(b[j]):
+            if not same:
                 for f in spec.fields:
                     self.value(
                         f"{item_path}.{f.name}" if f.name else item_path,

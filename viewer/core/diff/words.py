@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz.distance import Indel
@@ -26,7 +27,14 @@ _SAME = str.maketrans({"’": "'", "‘": "'", "´": "'", "`": "'", "“": '"', 
 def norm(text: str | None) -> str:
     """What a text means for the comparison: no case, one kind of quote and dash, runs of whitespace as one
     space. "Children’s" and "children's", "BILBAO" and "Bilbao", a re-wrapped paragraph: the same."""
-    return " ".join(text.translate(_SAME).casefold().split()) if text else ""
+    return _norm(text) if text else ""
+
+
+@lru_cache(maxsize=1 << 16)  # names of cities, countries, roles and statuses recur across thousands of sites
+def _norm(text: str) -> str:
+    if not text.isascii():
+        text = text.translate(_SAME)
+    return " ".join(text.casefold().split())
 
 
 def tokens(text: str) -> list[str]:

@@ -22,6 +22,20 @@ sys.path.insert(0, str(ROOT))
 SAMPLE = ROOT / "protocols" / "03_NCT02552212_ctgov-api-v2.json"
 
 
+def use_this_checkouts_resources() -> None:
+    """Style sheets from this checkout, even where another checkout of the viewer is installed (editable)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "viewer.resources", ROOT / "resources" / "__init__.py", submodule_search_locations=[str(ROOT / "resources")]
+    )
+    if spec is None or spec.loader is None:
+        return
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["viewer.resources"] = module
+    spec.loader.exec_module(module)
+
+
 def edited(study: Study) -> Study:
     from viewer.core.model import Criterion
 
@@ -47,6 +61,7 @@ def edited(study: Study) -> Study:
 def main() -> int:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
+    use_this_checkouts_resources()
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 

@@ -132,7 +132,7 @@ def test_html_report_names_both_sources(tmp_path: Path) -> None:
     assert run.returncode == 1, run.stderr
     page = out.read_text(encoding="utf-8")
     for needle in (str(OLD), str(NEW), "NCT02075515", "2014-02-27", "2014-04-10", "2023-11-14T22:13:20+00:00",
-                   "<del>450</del><ins>651</ins>", 'class="gutter"', "Changed: "):  # fmt: skip
+                   "<del>450</del> <ins>651</ins>", 'class="gutter"', "Changed: "):  # fmt: skip
         assert needle in page, needle
     from viewer.core.loader import read_file
 

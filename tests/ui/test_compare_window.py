@@ -144,7 +144,7 @@ def test_export(qtbot: QtBot, window: CompareWindow, tmp_path: Path, fmt: str) -
         assert data.startswith(b"%PDF")
     else:
         text = data.decode("utf-8")
-        assert window.a.source.sha256 in text and "<del>adult</del><ins>juvenile</ins>" in text
+        assert window.a.source.sha256 in text and "<del>adult</del> <ins>juvenile</ins>" in text
 
 
 def test_every_control_has_an_accessible_name_and_kinds_are_spoken(window: CompareWindow) -> None:

@@ -258,7 +258,7 @@ class CompareWindow(QMainWindow):
     @staticmethod
     def _side(label: str, v: Version) -> str:
         date = f" · {html.escape(v.date_label or '')} {html.escape(v.date)}" if v.date else ""
-        title = html.escape(" ".join(v.title.split())[:120])
+        title = html.escape(" ".join(v.title.split())[:90])
         return f"<b>{label}</b> {html.escape(v.id)}: {title} · {html.escape(os.path.basename(v.file))}{date}"
 
     # --- what the user does ---

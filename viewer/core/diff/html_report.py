@@ -23,8 +23,16 @@ LEGEND = (
 
 
 def word_runs(words: Words) -> Inline:
-    """Word edits as runs: deleted words marked "del", inserted "ins", kept words plain."""
-    return tuple(Run(text, None if op == "=" else "ins" if op == "+" else "del") for op, text in words)
+    """Word edits as runs: deleted words marked "del", inserted "ins", kept words plain.
+
+    A replacement gets a space between its two halves ("~~12~~ 16"), so a printout tells them apart.
+    """
+    out: list[Run] = []
+    for k, (op, text) in enumerate(words):
+        if op == "+" and k and words[k - 1][0] == "-" and not text[:1].isspace() and not words[k - 1][1][-1:].isspace():
+            out.append(Run(" "))
+        out.append(Run(text, None if op == "=" else "ins" if op == "+" else "del"))
+    return tuple(out)
 
 
 def _source_rows(label: str, v: Version) -> list[tuple[str, Inline]]:

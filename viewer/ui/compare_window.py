@@ -8,22 +8,18 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
-    QHeaderView,
     QLabel,
     QMainWindow,
-    QToolBar,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
-from viewer.ui.diff_model import CHANGE_ROLE, COLUMNS, HTML_ROLE, INLINE, KIND, SIDE_A, SIDE_B, WHERE, DiffModel
-from viewer.ui.rich_text_delegate import RichTextDelegate
+from viewer.ui.diff_model import COLUMNS, INLINE, KIND, SIDE_A, WHERE, DiffModel
+from viewer.ui.diff_view import DiffView
 from viewer.ui.tasks import run_task
 
 if TYPE_CHECKING:
@@ -62,12 +58,6 @@ class CompareWindow(QMainWindow):
         self.resize(1200, 760)
         self._build_view()
         self._build_actions()
-        self._relayout = QTimer(self)
-        self._relayout.setSingleShot(True)
-        self._relayout.setInterval(60)
-        self._relayout.timeout.connect(self._layout_rows)
-        self.view.header().sectionResized.connect(self._on_section_resized)
-        self._set_side_by_side(True)
         self._start()
 
     # --- building ---
@@ -82,32 +72,8 @@ class CompareWindow(QMainWindow):
         self.busy = QLabel("Comparing…", self)
         self.busy.setObjectName("busyHint")
         self.busy.setAccessibleName("Comparing the studies")
-        self.view = QTreeView(self)
-        self.view.setObjectName("differences")
-        self.view.setModel(self.model)
-        self.view.setItemDelegate(RichTextDelegate(self.view, HTML_ROLE))
-        self.view.setUniformRowHeights(False)
-        self.view.setWordWrap(True)
-        self.view.setAlternatingRowColors(True)
-        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setAllColumnsShowFocus(True)
-        self.view.setRootIsDecorated(False)
-        self.view.setItemsExpandable(False)
-        self.view.setAccessibleName("Differences")
-        self.view.setAccessibleDescription(
-            "One row per change: its kind (added, removed, changed, moved), where it is, and study A's and "
-            "study B's wording; deleted words are struck through, inserted words underlined"
-        )
+        self.view = DiffView(self.model, self)
         self.view.activated.connect(self._on_activated)
-        header = self.view.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(KIND, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(WHERE, QHeaderView.ResizeMode.Interactive)
-        for column in (SIDE_A, SIDE_B, INLINE):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(KIND, 110)
-        header.resizeSection(WHERE, 250)
         body = QWidget(self)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -117,87 +83,34 @@ class CompareWindow(QMainWindow):
         layout.addWidget(self.view, 1)
         self.setCentralWidget(body)
 
-    def _action(self, text: str, slot: object, shortcut: QKeySequence | str | None = None, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setToolTip(
-            f"{tip or text.replace('&', '').rstrip('…')}"
-            + (
-                f" ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
-                if shortcut is not None
-                else ""
-            )
-        )
-        action.triggered.connect(slot)
-        self.addAction(action)  # shortcuts work wherever the focus is in the window
-        return action
-
     def _build_actions(self) -> None:
-        self.next_action = self._action("&Next Change", self.next_change, "F7")
-        self.previous_action = self._action("&Previous Change", self.previous_change, "Shift+F7")
-        self.show_a_action = self._action("Show in Tree of &A", self.show_current_in_a, "Ctrl+Shift+A",
-                                          "Show this change in study A's protocol tree")  # fmt: skip
-        self.show_b_action = self._action("Show in Tree of &B", self.show_current_in_b, "Ctrl+Shift+B",
-                                          "Show this change in study B's protocol tree")  # fmt: skip
-        self.swap_action = self._action("&Swap A and B", self.swap, "Ctrl+Shift+X")
-        self.only_differences_action = self._action("Only &Differences", self.set_only_differences, "Ctrl+D",
-                                                    "Show only what differs (off: unchanged items too)")  # fmt: skip
-        self.only_differences_action.setCheckable(True)
-        self.only_differences_action.setChecked(True)
-        self.side_by_side_action = self._action("Side by Side", self._on_side_by_side, "Ctrl+1")
-        self.inline_action = self._action("Inline", self._on_inline, "Ctrl+2", "A and B in one column")
-        modes = QActionGroup(self)
-        for action in (self.side_by_side_action, self.inline_action):
-            action.setCheckable(True)
-            modes.addAction(action)
-        self.side_by_side_action.setChecked(True)
-        self.export_html_action = self._action(
-            "Export as &HTML…", self.export_html, None, "Export the comparison as an HTML report"
-        )
-        self.export_pdf_action = self._action(
-            "Export as &PDF…", self.export_pdf, None, "Export the comparison as a PDF report"
-        )
-        self.close_action = self._action("&Close", self.close, QKeySequence(QKeySequence.StandardKey.Close))
+        from viewer.ui.compare_actions import CompareActions
 
-        bar = self.menuBar()
-        menu = bar.addMenu("&Compare")
-        for action in (self.export_html_action, self.export_pdf_action):
-            menu.addAction(action)
-        menu.addSeparator()
-        menu.addAction(self.close_action)
-        view = bar.addMenu("&View")
-        for action in (self.side_by_side_action, self.inline_action):
-            view.addAction(action)
-        view.addSeparator()
-        view.addAction(self.only_differences_action)
-        view.addAction(self.swap_action)
-        go = bar.addMenu("&Go")
-        for action in (self.next_action, self.previous_action):
-            go.addAction(action)
-        go.addSeparator()
-        for action in (self.show_a_action, self.show_b_action):
-            go.addAction(action)
-
-        tools = QToolBar("Compare", self)
-        tools.setObjectName("compareToolbar")
-        tools.setMovable(False)
-        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        items: tuple[QAction | None, ...] = (
+        acts = CompareActions(self)
+        self.next_action = acts.add("&Next Change", self.next_change, "F7")
+        self.previous_action = acts.add("&Previous Change", self.previous_change, "Shift+F7")
+        self.show_a_action = acts.add("Show in Tree of &A", self.show_current_in_a, "Ctrl+Shift+A",
+                                      "Show this change in study A's protocol tree")  # fmt: skip
+        self.show_b_action = acts.add("Show in Tree of &B", self.show_current_in_b, "Ctrl+Shift+B",
+                                      "Show this change in study B's protocol tree")  # fmt: skip
+        self.swap_action = acts.add("&Swap A and B", self.swap, "Ctrl+Shift+X")
+        only = "Show only what differs (off: unchanged items too)"
+        self.only_differences_action = acts.add("Only &Differences", self.set_only_differences, "Ctrl+D", only,
+                                                checked=True)  # fmt: skip
+        self.side_by_side_action = acts.add("Side by Side", self._on_side_by_side, "Ctrl+1", checked=True)
+        self.inline_action = acts.add("Inline", self._on_inline, "Ctrl+2", "A and B in one column", checked=False)
+        acts.exclusive(self.side_by_side_action, self.inline_action)
+        self.export_html_action = acts.add("Export as &HTML…", self.export_html, None, "Export the comparison as HTML")
+        self.export_pdf_action = acts.add("Export as &PDF…", self.export_pdf, None, "Export the comparison as PDF")
+        self.close_action = acts.add("&Close", self.close, QKeySequence(QKeySequence.StandardKey.Close))
+        acts.menu("&Compare", self.export_html_action, self.export_pdf_action, None, self.close_action)
+        acts.menu("&View", self.side_by_side_action, self.inline_action, None, self.only_differences_action,
+                  self.swap_action)  # fmt: skip
+        acts.menu("&Go", self.next_action, self.previous_action, None, self.show_a_action, self.show_b_action)
+        self.toolbar = acts.toolbar(
             self.previous_action, self.next_action, None, self.side_by_side_action, self.inline_action,
             self.only_differences_action, self.swap_action, None, self.export_html_action, self.export_pdf_action,
         )  # fmt: skip
-        for item in items:
-            if item is None:
-                tools.addSeparator()
-                continue
-            action = item
-            tools.addAction(action)
-            button = tools.widgetForAction(action)
-            if button is not None:
-                button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
-        self.addToolBar(tools)
-        self.toolbar = tools
 
     # --- comparing ---
 
@@ -221,7 +134,7 @@ class CompareWindow(QMainWindow):
         if generation != self._generation:
             return  # a swap came after: its own result is on its way
         self.model.set_comparison(comparison)
-        self._after_reset()
+        self.view.after_reset()
         self.busy.hide()
         for action in (self.export_html_action, self.export_pdf_action, self.swap_action):
             action.setEnabled(True)
@@ -234,15 +147,6 @@ class CompareWindow(QMainWindow):
     def _on_failed(self, failure: TaskFailure) -> None:
         self.busy.setText(f"The comparison failed: {failure}")
         self.busy.setAccessibleName(self.busy.text())
-
-    def _after_reset(self) -> None:
-        self.view.expandAll()
-        for row in range(self.model.rowCount()):
-            self.view.setFirstColumnSpanned(row, QModelIndex(), True)
-        changes = self.model.change_indexes()
-        if changes:
-            self.view.setCurrentIndex(changes[0])
-            self.view.scrollToTop()
 
     def _show_sources(self) -> None:
         comparison = self.model.comparison
@@ -270,10 +174,10 @@ class CompareWindow(QMainWindow):
 
     @Slot(bool)
     def set_only_differences(self, only: bool) -> None:
-        current = self._current_change()
+        current = self.view.current_change()
         self.model.set_only_differences(only)
-        self._after_reset()
-        self._select(current)
+        self.view.after_reset()
+        self.view.select(current)
 
     @Slot()
     def _on_side_by_side(self) -> None:
@@ -284,16 +188,13 @@ class CompareWindow(QMainWindow):
         self._set_side_by_side(False)
 
     def _set_side_by_side(self, on: bool) -> None:
-        self.view.setColumnHidden(SIDE_A, not on)
-        self.view.setColumnHidden(SIDE_B, not on)
-        self.view.setColumnHidden(INLINE, on)
+        self.view.set_side_by_side(on)
         self.side_by_side_action.setChecked(on)
         self.inline_action.setChecked(not on)
-        self._relayout.start()
 
     @property
     def side_by_side(self) -> bool:
-        return not self.view.isColumnHidden(SIDE_A)
+        return self.view.side_by_side
 
     @Slot()
     def next_change(self) -> None:
@@ -304,35 +205,11 @@ class CompareWindow(QMainWindow):
         self._step(-1)
 
     def _step(self, step: int) -> None:
-        indexes = self.model.change_indexes()
-        if not indexes:
-            self.statusBar().showMessage("No differences", 3000)
-            return
-        current = self.view.currentIndex().siblingAtColumn(0)
-        at = next((k for k, index in enumerate(indexes) if index == current), None)
-        if at is None:
-            at = -1 if step > 0 else 0
-        target = (at + step) % len(indexes)
-        self.view.setCurrentIndex(indexes[target])
-        self.view.scrollTo(indexes[target], QAbstractItemView.ScrollHint.EnsureVisible)
-        change = self.model.change(indexes[target])
-        kind = change.kind if change else ""
-        self.statusBar().showMessage(f"Change {target + 1} of {len(indexes)}: {kind} {change.path if change else ''}")
-
-    def _current_change(self) -> Change | None:
-        return self.model.change(self.view.currentIndex())
-
-    def _select(self, change: Change | None) -> None:
+        number, count, change = self.view.step(step)
         if change is None:
-            return
-        for s in range(self.model.rowCount()):
-            parent = self.model.index(s, 0)
-            for r in range(self.model.rowCount(parent)):
-                index = self.model.index(r, 0, parent)
-                if index.data(CHANGE_ROLE) is change:
-                    self.view.setCurrentIndex(index)
-                    self.view.scrollTo(index)
-                    return
+            self.statusBar().showMessage("No differences", 3000)
+        else:
+            self.statusBar().showMessage(f"Change {number} of {count}: {change.kind} {change.path}")
 
     @Slot(QModelIndex)
     def _on_activated(self, index: QModelIndex) -> None:
@@ -346,13 +223,13 @@ class CompareWindow(QMainWindow):
 
     @Slot()
     def show_current_in_a(self) -> None:
-        change = self._current_change()
+        change = self.view.current_change()
         if change is not None:
             self._show(change, "a")
 
     @Slot()
     def show_current_in_b(self) -> None:
-        change = self._current_change()
+        change = self.view.current_change()
         if change is not None:
             self._show(change, "b")
 
@@ -412,14 +289,6 @@ class CompareWindow(QMainWindow):
         self.export_failed.emit(str(failure))
 
     # --- looks ---
-
-    @Slot(int, int, int)
-    def _on_section_resized(self, _column: int, _old: int, _new: int) -> None:
-        self._relayout.start()
-
-    @Slot()
-    def _layout_rows(self) -> None:
-        self.view.doItemsLayout()  # row heights follow the new column widths
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 # The words that make a command line a CLI call; kept here so the GUI path never imports the CLI's
 # dependencies. tests/core/test_cli.py checks it against the CLI's own parser.
-CLI_WORDS = ("export", "formats", "schema", "--version", "-h", "--help")
+CLI_WORDS = ("export", "diff", "formats", "schema", "--version", "-h", "--help")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

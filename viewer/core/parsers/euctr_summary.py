@@ -73,8 +73,12 @@ def _study(doc: Document, record: dict[str, str], index: int, warnings: list[str
 
 
 def _fields(number: str, values: dict[str, str | None]) -> dict[str, Any]:
-    protocols = _PROTOCOL.findall(values.get("Trial protocol") or "")
-    states = [(code.upper() if len(code) <= 3 else code, status.strip()) for code, status in protocols]
+    protocol = values.get("Trial protocol") or ""
+    states = [
+        (code.upper() if len(code) <= 3 else code, status.strip()) for code, status in _PROTOCOL.findall(protocol)
+    ]
+    if "Outside EU/EEA" in protocol and not any(code == "Outside EU/EEA" for code, _ in states):
+        states.append(("Outside EU/EEA", ""))
     raw_status, status = eu.overall_status(states)
     groups = [g.strip() for g in (values.get("Population Age") or "").split(",") if g.strip()]
     minimum, maximum, min_raw, max_raw = eu.age_limits(groups)

@@ -178,6 +178,14 @@ def _age_groups(section: Section) -> dict[str, str | None]:
         last = entry.label if _yes(entry) and entry.code != "F.1" else None
         if last is not None:
             groups[last] = None
+    umbrella = [g for g in groups if "under 18" in g.lower()]
+    if (
+        umbrella
+        and len(groups) > 1
+        and any(g not in umbrella and not g.startswith(("Adults", "Elderly")) for g in groups)
+    ):
+        for label in umbrella:  # "Trial has subjects under 18" says no more than the groups named under it
+            del groups[label]
     return groups
 
 

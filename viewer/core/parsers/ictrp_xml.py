@@ -57,9 +57,16 @@ _IMP_LABELS = re.compile(
     re.IGNORECASE,
 )
 _TYPE = re.compile(r"^(" + "|".join(re.escape(t) for t in INTERVENTION_TYPES) + r")\s*:\s*(.+)$", re.IGNORECASE | re.S)
+_ARM = re.compile(
+    r"^(Experimental|Active Comparator|Placebo Comparator|Sham Comparator|No Intervention)\s*:\s*(.+)$", re.S
+)
+_TIMEPOINT = re.compile(r"Time\s?points?\s*:\s*", re.IGNORECASE)  # CTRI: "FEV1Timepoint: 12 weeks"
+_CTRI_INTERVENTION = re.compile(r"^(Control )?Intervention\s*\d*\s*:\s*", re.IGNORECASE)
+_CTRI_CONDITION = re.compile(r"^Health Condition \d+\s*:\s*", re.IGNORECASE)
 _AGE_TAIL = re.compile(r"Are the trial subjects under 18\?", re.IGNORECASE)
 _GROUP_FLAG = re.compile(r"^(?:F\.1[\d.]*\s+)?(.+?)\s*:?\s+(yes|no)\s*$", re.IGNORECASE)
 _MEDDRA = re.compile(r"MedDRA version", re.IGNORECASE)
+_BULLET = re.compile(r"^[-•*]\s*")
 _MEDDRA_TERM = re.compile(r"Term:\s*(.+?)\s*(?=System Organ Class|Level:|Classification code|MedDRA version|$)", re.S)
 
 
@@ -203,7 +210,7 @@ def _target(raw: str | None) -> tuple[int | None, str | None]:
     """(enrollment, wording kept when it is not a plain number): "control group:50;sepsis group:50;" is 100."""
     if not raw:
         return None, None
-    plain = raw.replace(",", "").strip()
+    plain = raw.replace(",", "").strip(" \"'")
     if plain.isdigit():
         return int(plain), None
     parts = split_top_level(raw, ";")
@@ -226,13 +233,12 @@ def _conditions(text: str | None) -> tuple[list[str], list[str], str | None]:
             area = n.clean(part.partition(":")[2])
             continue
         at = _MEDDRA.search(part)
+        lines = [line.strip() for line in part[: at.start() if at else len(part)].split("\n") if line.strip()]
         if at:
             terms += [n.clean(t) or "" for t in _MEDDRA_TERM.findall(part[at.start() :])]
-            part = part[: at.start()]
-        for line in part.split("\n"):
-            name = n.clean(re.sub(r"^[-•*]\s*", "", line.strip()))
-            if name:
-                names.append(name)
+            if not all(_BULLET.match(line) for line in lines):
+                lines = [" ".join(lines)]  # the EU register's E.1.1: one condition, in as many paragraphs as it takes
+        names += [name for line in lines if (name := n.clean(_CTRI_CONDITION.sub("", _BULLET.sub("", line))))]
     terms = [t for t in dict.fromkeys(terms) if t]
     return list(dict.fromkeys([*names, *terms])), terms, area
 
@@ -243,7 +249,7 @@ def _criteria(inclusion: str | None, exclusion: str | None) -> tuple[str | None,
     groups: list[str] = []
     if inclusion and (tail := _AGE_TAIL.search(inclusion)):
         for line in inclusion[tail.start() :].split("\n"):
-            m = _GROUP_FLAG.match(line.strip())
+            m = _GROUP_FLAG.match(line.strip()) if len(line) < 300 else None
             if m and not m.group(1).lower().startswith("number of") and n.yes_no(m.group(2)):
                 groups.append(m.group(1).strip())
         inclusion = inclusion[: tail.start()].rstrip() or None
@@ -295,11 +301,13 @@ def _outcome_parts(text: str | None) -> dict[str, Any]:
             else:
                 parts["end points"] = body
         text = parts.get("end points")
-    items = [
-        {"measure": measure, "time_frame": timepoint, "description": lead}
-        for chunk in _chunks(text)
-        for measure, lead in list_items(chunk)
-    ]
+    items = []
+    for chunk in _chunks(text):
+        for measure, lead in list_items(chunk):
+            when = timepoint
+            if timepoint is None and (at := _TIMEPOINT.search(measure)) and at.start() > 0:
+                measure, when = measure[: at.start()].rstrip(" ,;-"), n.clean(measure[at.end() :])
+            items.append({"measure": measure, "time_frame": when, "description": lead})
     return {**parts, "items": items}
 
 
@@ -318,12 +326,23 @@ def _interventions(text: str | None) -> list[dict[str, Any]]:
     if len(_IMP_LABELS.findall(text)) >= 2:
         return _products(text)
     out = []
-    for part in _chunks(text):
-        kind, name = None, part
-        if m := _TYPE.match(part):
+    parts = _chunks(text)
+    if len(parts) == 1 and "\n\n" in text:  # arms or groups in paragraphs of their own (jRCT)
+        parts = [p for p in text.split("\n\n") if p.strip()]
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(parts) == 1 and len(lines) > 1 and all(_CTRI_INTERVENTION.match(line) for line in lines):
+        parts = lines  # CTRI: "Intervention1: ...", "Control Intervention1: ..." one per line
+    for part in parts:
+        kind, name, arm = None, part, None
+        if m := _CTRI_INTERVENTION.match(part):
+            arm, name = ("Control" if m.group(1) else None), part[m.end() :]
+        if m := _TYPE.match(name):
             kind, name = n.code(m.group(1)), m.group(2)
+        elif m := _ARM.match(name):
+            arm, name = m.group(1), m.group(2)
         first, _, rest = name.strip().partition("\n")
-        out.append({"type": kind, "name": n.clean(first) or "(unnamed)", "description": n.clean_block(rest)})
+        description = " ".join(p for p in (f"{arm} arm:" if arm else None, n.clean_block(rest)) if p) or None
+        out.append({"type": kind, "name": n.clean(first) or "(unnamed)", "description": description})
     return out
 
 
@@ -367,8 +386,8 @@ def _design(text: str | None) -> tuple[dict[str, Any], str | None]:
     if not text:
         return {}, None
     design: dict[str, Any] = {}
-    flags = eu.flags_in_text(text)
-    if len(flags) >= 3:
+    if re.search(r"\bControlled\s*:", text):  # the EU register's Yes/No flags, some perhaps left empty
+        flags = eu.flags_in_text(text)
         design, _ = eu.design_from_flags({label.lower(): value for label, value in flags})
         return design, n.clean(text)
     labels = list(_DESIGN_LABELS.finditer(text))
@@ -442,11 +461,11 @@ def _extra(
     groups: list[str],
 ) -> dict[str, str]:
     ethics = [
-        ": ".join(p for p in (label, _one(f, tag)) if p)
+        ": ".join(p for p in (label, (_one(f, tag) or "").replace("01/01/1900", "").strip("; ")) if p)
         for label, tag in (("Status", "Ethics_review_status"), ("Approved", "Ethics_review_approval_date"),
                            ("Contact", "Ethics_review_contact_name"), ("Address", "Ethics_review_contact_address"),
                            ("Phone", "Ethics_review_contact_phone"), ("E-mail", "Ethics_review_contact_email"))
-        if (_one(f, tag) or "").strip("; ")
+        if (_one(f, tag) or "").replace("01/01/1900", "").strip("; ")
     ]  # fmt: skip
     exported = _one(f, "Export_date")
     plain_type = n.study_type(study_type)

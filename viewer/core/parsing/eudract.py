@@ -103,7 +103,7 @@ _FLAG = re.compile(
     r"(Human pharmacology \(Phase I\)|Therapeutic exploratory \(Phase II\)"
     r"|Therapeutic confirmatory\s*-?\s*\(Phase III\)|Therapeutic use\s*-?\s*\(Phase IV\)"
     r"|Female|Male|Controlled|Randomised|Open|Single blind|Double blind"
-    r"|Parallel group|Cross over)\s*:\s*(yes|no)\b",
+    r"|Parallel group|Cross over)[ \t]*:[ \t]*(yes|no)\b",
     re.IGNORECASE,
 )
 
@@ -181,12 +181,14 @@ def overall_status(states: Sequence[tuple[str, str]]) -> tuple[str | None, str |
 
 _NCT = re.compile(r"\bNCT\s*-?\s*(\d{8})\b", re.IGNORECASE)
 _ISRCTN = re.compile(r"\bISRCTN\s*-?\s*(\d{8})\b", re.IGNORECASE)
+_UTN = re.compile(r"\bU\d{4}-\d{4}-\d{4}\b")
 
 
 def identifier(raw: str | None) -> str | None:
     """An identifier as written, without the labels registries put around it.
 
-    "NCT 01234567" -> "NCT01234567"; "Name:IND Number:123456" -> "123456"; "N/A", "-" and "none" -> None.
+    "NCT 01234567" -> "NCT01234567"; "UTN U1111-1244-5678" -> "U1111-1244-5678"; "Name:IND Number:123456" ->
+    "123456"; "N/A", "-", "NIL" and "none" -> None.
     """
     text = n.clean(raw)
     if not text or text.strip(" -.").lower() in {"", "n/a", "na", "none", "not applicable", "no", "nil"}:
@@ -195,6 +197,8 @@ def identifier(raw: str | None) -> str | None:
         return f"NCT{m.group(1)}"
     if m := _ISRCTN.search(text):
         return f"ISRCTN{m.group(1)}"
+    if m := _UTN.search(text):
+        return m.group(0)
     if "Number:" in text:
         text = text.rpartition("Number:")[2].strip()
     return text or None

@@ -64,23 +64,24 @@ def list_items(text: str | None) -> list[tuple[str, str | None]]:
     leads: list[str | None] = []
     lead: str | None = None
     open_item = False
+    item_marked = False
     for line in lines:
         body = _MARKER.sub("", line, count=1) if _MARKER.match(line) else None
         if body:
             items.append([body])
             leads.append(lead)
-            open_item = True
+            open_item = item_marked = True
         elif line.lower().rstrip(".,;") in _CONNECTOR:
             continue
         elif line.endswith(":") and len(lines) > 1:
             lead = line
             open_item = False
-        elif open_item and (marked or _continues(items[-1][-1], line)):
-            items[-1].append(line)
+        elif open_item and ((marked and item_marked) or _continues(items[-1][-1], line)):
+            items[-1].append(line)  # under a marker, unmarked lines are its wrapped text
         else:
             items.append([line])
             leads.append(lead)
-            open_item = True
+            open_item, item_marked = True, False
     if not items:
         return [(" ".join(lines), None)]
     return [(" ".join(parts), lead_in) for parts, lead_in in zip(items, leads, strict=True)]

@@ -40,7 +40,7 @@ _FLAT_BODY = re.compile(
     r"|Review by the|End of Trial|Competent Authority|Date of|Ethics Committee)"
     r"|D\.IMP: |D\.8 Placebo: |MedDRA Classification|Sponsor \d+(?=B\.1)))"
 )
-_FLAT_PROBE = re.compile(r"[A-H]\.\d{1,2}(?:\.\d{1,2}){1,5} [A-Z]")
+_FLAT_PROBE = re.compile(r"[A-H]\.\d{1,2}(?:\.\d{1,2}){0,5} [A-Z]")
 
 
 @dataclass(frozen=True)
@@ -79,10 +79,11 @@ class Section:
 def is_flat(text: str) -> bool:
     """Whether a download lost its line breaks: field codes are there, but none starts a line."""
     probe = text[:200_000]
-    found = _FLAT_PROBE.findall(probe)
-    if len(found) < 3:
+    if "SummaryEudraCT Number:" in probe:
+        return True
+    if len(_FLAT_PROBE.findall(probe)) < 3:
         return False
-    return re.search(r"(?m)^[A-H]\.\d{1,2}(?:\.\d{1,2}){1,5} [A-Z]", probe) is None
+    return re.search(r"(?m)^[A-H]\.\d{1,2}(?:\.\d{1,2}){0,5} [A-Z]", probe) is None
 
 
 def lines(text: str) -> Iterator[str]:
@@ -128,7 +129,7 @@ def _cut(text: str, boundary: re.Pattern[str]) -> Iterator[str]:
 def sections(rows: Iterator[str]) -> Iterator[Section]:
     """Fields grouped into sections, one section at a time."""
     section = Section()
-    current: list[str] | None = None
+    current: list[list[str]] | None = None  # lines, each as the pieces a flattened download glues together
     key: tuple[str, str, str | None] = ("", "", None)
     in_header = False
     letter = 0
@@ -137,7 +138,7 @@ def sections(rows: Iterator[str]) -> Iterator[Section]:
     def close() -> None:
         nonlocal current
         if current is not None:
-            section.entries.append(Entry(key[0], key[1], key[2], _tidy(current)))
+            section.entries.append(Entry(key[0], key[1], key[2], _tidy(["".join(parts) for parts in current])))
         current = None
 
     for raw in rows:
@@ -170,16 +171,16 @@ def sections(rows: Iterator[str]) -> Iterator[Section]:
                 in_header = False
             lang = _LANG.search(label)
             key = (code, _LANG.sub("", label).strip() if lang else label, lang.group(1) if lang else None)
-            current = [value] if value is not None else []
+            current = [[value]] if value is not None else []
             if value is None:
                 close()
             started = True
             continue
         if current is not None:
             if flat and current:
-                current[-1] += line
+                current[-1].append(line)
             else:
-                current.append(line)
+                current.append([line])
         elif stripped and section.entries and section.entries[-1].value is None and not flat:
             continue  # text under a heading without a field: nothing to attach it to
     close()

@@ -29,7 +29,8 @@ def test_eu_and_ictrp_statuses(raw: str, code: str) -> None:
 @pytest.mark.parametrize(
     ("raw", "years"),
     [(">= 20age old", 20), ("<= 82age old", 82), ("20years-old", 20), ("60(Year)", 60), ("18.00 Year(s)", 18),
-     ("≥ 18 years", 18), ("None", None), ("Not applicable", None)],
+     ("≥ 18 years", 18), ("None", None), ("Not applicable", None), ("P18Y", 18), ("18Y", 18), ("6M", 0.5),
+     ("0D", 0)],
 )  # fmt: skip
 def test_registry_age_wordings(raw: str, years: float | None) -> None:
     assert n.age_years(raw) == years
@@ -89,7 +90,8 @@ def test_member_states_and_identifiers() -> None:
     assert eu.identifier("NCT 01234567") == "NCT01234567"
     assert eu.identifier("ISRCTN-12345678") == "ISRCTN12345678"
     assert eu.identifier("Name:IND Number:123456") == "123456"
-    assert [eu.identifier(x) for x in ("N/A", "-", "NIL", "none", "")] == [None] * 5
+    assert [eu.identifier(x) for x in ("N/A", "-", "NIL", "none", "", "Nil known", "Not applicable")] == [None] * 7
+    assert eu.identifier("TRAM2 analysis") == "TRAM2 analysis"
 
 
 def test_markup_to_text() -> None:

@@ -162,7 +162,7 @@ def test_copies_merged_by_ictrp_are_shown_once(trials: dict[str, Study]) -> None
 
 
 def test_edge_cases() -> None:
-    ctri, euctr = read_file(EDGES)
+    ctri, euctr, anzctr = read_file(EDGES)
     assert ctri.id == "CTRI/2020/01/012345" and ctri.registry == "CTRI"
     assert any("no TrialID" in w for w in ctri.source.warnings)
     assert ctri.secondary_ids == ("U1111-1244-5678",)  # "NIL" is no id; "UTN " is a label
@@ -175,6 +175,11 @@ def test_edge_cases() -> None:
     assert euctr.secondary_ids == ("ABC-123", "NCT01234567", "2020-000123-45-FR")
     assert euctr.eligibility.sex == "male" and euctr.summary.phases == ("PHASE1", "PHASE2")
     assert [c.text for c in euctr.eligibility.inclusion] == ["Men with prostate cancer"]
+    assert anzctr.registry == "ANZCTR" and anzctr.summary.overall_status == "TERMINATED"
+    assert (anzctr.eligibility.minimum_age_years, anzctr.eligibility.maximum_age_years) == (18, None)
+    assert anzctr.eligibility.sex == "all" and anzctr.summary.phases == ("PHASE2", "PHASE3")
+    assert [s.country for s in anzctr.sites] == ["Australia", "New Zealand", "Iran (Islamic Republic of)"]
+    assert anzctr.secondary_ids == ()
 
 
 # --- streaming and hostile shapes -----------------------------------------------------------------------

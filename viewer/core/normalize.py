@@ -44,6 +44,11 @@ _STATUS_ALIASES = {
     # EU CTR: the trial moved to CTIS, or the UK left the register; its current status is stated elsewhere.
     "TRIAL_NOW_TRANSITIONED": "UNKNOWN",
     "GB_NO_LONGER_IN_EU_EEA": "UNKNOWN",
+    "STOPPED_EARLY": "TERMINATED",
+    "CLOSED_FOLLOW_UP_COMPLETE": "COMPLETED",
+    "CLOSED_FOLLOW_UP_CONTINUING": "ACTIVE_NOT_RECRUITING",
+    "OPEN_TO_RECRUITMENT": "RECRUITING",
+    "CLOSED_TO_RECRUITMENT_OF_PARTICIPANTS": "ACTIVE_NOT_RECRUITING",
     "REVOKED": "WITHDRAWN",
     "CANCELLED": "WITHDRAWN",
 }
@@ -111,13 +116,14 @@ def phases(raw: str | None) -> tuple[str, ...]:
     return tuple(found)
 
 
-# An optional comparison first (">= 20age old", as JPRN writes it), then the number and its unit.
-_AGE = re.compile(r"^\s*(?:[<>]=?|=|≥|≤)?\s*(\d+(?:[.,]\d+)?)\s*([A-Za-z]*)")
+# An optional comparison first (">= 20age old", as JPRN writes it) or an ISO 8601 duration's "P" ("P18Y"), then
+# the number and its unit ("18Y", "6M", "0D" as ReBEC writes them).
+_AGE = re.compile(r"^\s*(?:[<>]=?|=|≥|≤|P(?=\d))?\s*(\d+(?:[.,]\d+)?)\s*([A-Za-z]*)")
 _AGE_UNITS = {
     "year": 1.0, "years": 1.0, "yr": 1.0, "yrs": 1.0, "y": 1.0, "": 1.0, "age": 1.0,
-    "month": 1 / 12, "months": 1 / 12, "mo": 1 / 12,
-    "week": 7 / 365.25, "weeks": 7 / 365.25, "wk": 7 / 365.25, "wks": 7 / 365.25,
-    "day": 1 / 365.25, "days": 1 / 365.25,
+    "month": 1 / 12, "months": 1 / 12, "mo": 1 / 12, "m": 1 / 12,
+    "week": 7 / 365.25, "weeks": 7 / 365.25, "wk": 7 / 365.25, "wks": 7 / 365.25, "w": 7 / 365.25,
+    "day": 1 / 365.25, "days": 1 / 365.25, "d": 1 / 365.25,
     "hour": 1 / (24 * 365.25), "hours": 1 / (24 * 365.25),
     "minute": 1 / (60 * 24 * 365.25), "minutes": 1 / (60 * 24 * 365.25),
 }  # fmt: skip

@@ -63,6 +63,10 @@ _ARM = re.compile(
 _TIMEPOINT = re.compile(r"Time\s?points?\s*:\s*", re.IGNORECASE)  # CTRI: "FEV1Timepoint: 12 weeks"
 _CTRI_INTERVENTION = re.compile(r"^(Control )?Intervention\s*\d*\s*:\s*", re.IGNORECASE)
 _CTRI_CONDITION = re.compile(r"^Health Condition \d+\s*:\s*", re.IGNORECASE)
+# Regions ICTRP lists among countries ("Asia except Japan", "Europe"): kept in extra, no site.
+_REGION = re.compile(
+    r"\b(?:Europe|Asia|America|Oceania|Africa|Middle East|except|Other|Worldwide|Multinational)\b", re.I
+)
 _AGE_TAIL = re.compile(r"Are the trial subjects under 18\?", re.IGNORECASE)
 _GROUP_FLAG = re.compile(r"^(?:F\.1[\d.]*\s+)?(.+?)\s*:?\s+(yes|no)\s*$", re.IGNORECASE)
 _MEDDRA = re.compile(r"MedDRA version", re.IGNORECASE)
@@ -156,7 +160,7 @@ def _study(ident: str, f: dict[str, list[str]], notes: list[str]) -> dict[str, A
         },
         "eligibility": _eligibility(f, criteria, groups),
         "outcomes": {"primary": _unique(primary["items"]), "secondary": _unique(secondary["items"])},
-        "sites": [{"country": name} for c in countries if (name := country(c))],
+        "sites": [{"country": country(c) or c} for c in countries if country(c) or not _REGION.search(c)],
         "contacts": _contacts(f),
         "design": design,
         "extra": _extra(f, countries, target, study_type, design_terms, meddra, area, groups),
@@ -201,7 +205,7 @@ def _phases(text: str | None, study_type: str | None) -> tuple[str, ...]:
     flags = eu.flags_in_text(text)
     if any("Phase" in label for label, _ in flags):
         return eu.phases_from_flags(flags)
-    if m := re.fullmatch(r"\s*([0-4])(?:\s*/\s*([1-4]))?\s*", text):
+    if m := re.fullmatch(r"\s*(?:phase\s*)?([0-4])(?:\s*[-/]\s*(?:phase\s*)?([1-4]))?\s*", text, re.IGNORECASE):
         return n.phases(" ".join(f"Phase {d}" for d in m.groups() if d))
     return n.phases(text)
 
@@ -270,7 +274,7 @@ def _eligibility(f: dict[str, list[str]], criteria: str | None, groups: list[str
     minimum, maximum = _one(f, "Inclusion_agemin"), _one(f, "Inclusion_agemax")
     gender = _block(f, "Inclusion_gender")
     flags = dict((label.lower(), value) for label, value in eu.flags_in_text(gender))
-    sex = eu.sex_from_flags(flags.get("female"), flags.get("male")) if flags else gender
+    sex = eu.sex_from_flags(flags.get("female"), flags.get("male")) if flags else _sex(gender)
     fields = eligibility_fields(minimum, maximum, sex, None, criteria)
     if maximum and maximum.rstrip().endswith("+"):
         fields["maximum_age_years"] = None  # "65+": the oldest group, open-ended
@@ -278,6 +282,15 @@ def _eligibility(f: dict[str, list[str]], criteria: str | None, groups: list[str
         low, high, low_raw, high_raw = eu.age_limits(groups)
         fields.update(minimum_age_years=low, maximum_age_years=high, minimum_age_raw=low_raw, maximum_age_raw=high_raw)
     return fields
+
+
+def _sex(raw: str | None) -> str | None:
+    """ "Both males and females" (ANZCTR) and the like, where the shared words do not say it."""
+    if not raw or n.sex(raw):
+        return raw
+    words = set(re.findall(r"[a-z]+", raw.lower()))
+    female, male = bool(words & {"female", "females", "women"}), bool(words & {"male", "males", "men"})
+    return "all" if female and male else "female" if female else "male" if male else raw
 
 
 def _outcome_parts(text: str | None) -> dict[str, Any]:

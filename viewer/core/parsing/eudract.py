@@ -181,6 +181,7 @@ def overall_status(states: Sequence[tuple[str, str]]) -> tuple[str | None, str |
 
 _NCT = re.compile(r"\bNCT\s*-?\s*(\d{8})\b", re.IGNORECASE)
 _ISRCTN = re.compile(r"\bISRCTN\s*-?\s*(\d{8})\b", re.IGNORECASE)
+_NO_ID_WORDS = {"", "n", "a", "na", "nil", "none", "no", "not", "known", "applicable", "available", "unknown", "yet"}
 _UTN = re.compile(r"\bU\d{4}-\d{4}-\d{4}\b")
 
 
@@ -191,7 +192,7 @@ def identifier(raw: str | None) -> str | None:
     "123456"; "N/A", "-", "NIL" and "none" -> None.
     """
     text = n.clean(raw)
-    if not text or text.strip(" -.").lower() in {"", "n/a", "na", "none", "not applicable", "no", "nil"}:
+    if not text or not (set(re.split(r"[\s/]+", text.strip(" -.").lower())) - _NO_ID_WORDS):
         return None
     if m := _NCT.search(text):
         return f"NCT{m.group(1)}"

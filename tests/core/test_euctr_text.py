@@ -149,7 +149,9 @@ def test_gene_therapy_trial(two: list[Study]) -> None:
     assert [site.facility for site in study.sites] == ["Spain - AEMPS", "Sweden - MPA"]
     details = study.extra[K.MEMBER_STATE_DETAILS]
     assert details.count("Sweden - MPA\n") == 2
-    assert "E.3 Principal inclusion criteria (es): 1. Ser varón o mujer" in details
+    translations = study.extra[K.NATIONAL_LANGUAGE_TEXTS]
+    assert translations.startswith("Spain - AEMPS (es)\nA.3 Full title of the trial: Estudio de fase 1/2")
+    assert "E.3 Principal inclusion criteria: 1. Ser varón o mujer" in translations
     assert "F.4.2.2 In the whole clinical trial: 9" in details
 
 

@@ -73,6 +73,7 @@ INVESTIGATOR_NETWORKS = "Investigator networks"
 LAST_REFRESHED = "Last refreshed (ICTRP)"
 MEDDRA_TERMS = "MedDRA terms"
 MEMBER_STATE_DETAILS = "Member state details"
+NATIONAL_LANGUAGE_TEXTS = "National-language texts"
 PAEDIATRIC_INVESTIGATION_PLAN = "Paediatric investigation plan"
 PLANNED_SITE_REGIONS = "Planned site regions"
 RARE_DISEASE = "Rare disease"
@@ -155,6 +156,7 @@ KNOWN: frozenset[str] = frozenset(
         LAST_REFRESHED,
         MEDDRA_TERMS,
         MEMBER_STATE_DETAILS,
+        NATIONAL_LANGUAGE_TEXTS,
         PAEDIATRIC_INVESTIGATION_PLAN,
         PLANNED_SITE_REGIONS,
         RARE_DISEASE,

@@ -33,8 +33,7 @@ _SECONDARY = ("A.4.1", "A.5.1", "A.5.2", "A.5.3", "A.5.4")
 _ON_SITE = {"EudraCT Number", "National Competent Authority", "Trial Status", "A.1", "A.2"}
 # Always a member state's own: listed for every state.
 _PER_STATE = {
-    "Date on which this record was first entered in the EudraCT database", "Link", "N.",
-    "F.4.1", "E.8.3", "E.8.4", "E.8.4.1", "E.8.9.1",
+    "Date on which this record was first entered in the EudraCT database", "Link", "N.", "F.4.1", "E.8.4.1",
 }  # fmt: skip
 _LIST_FIELDS = ("E.2.2", "E.3", "E.4", "E.5.1", "E.5.2")
 
@@ -359,6 +358,7 @@ def _extra(
     flat: bool,
 ) -> dict[str, str]:
     ages = [f"{label}: {count} subjects" if count else label for label, count in groups.items()]
+    details, translations = _state_details(trial, base, states, flat)
     entered = sorted(v for s in trial if (v := s.get("", "Date on which this record was first entered")))
     scope = [e.label for e in base.entries if e.code.startswith("E.6.") and _yes(e)]
     networks = [
@@ -388,29 +388,40 @@ def _extra(
         K.SITES_PLANNED: planned_sites or None,
         K.PLANNED_SITE_REGIONS: _planned_regions(base.get("E.8.6.3"), flat),
         K.INVESTIGATOR_NETWORKS: "; ".join(x for x in networks if x) or None,
-        K.MEMBER_STATE_DETAILS: _state_details(trial, base, states, flat),
+        K.MEMBER_STATE_DETAILS: details,
+        K.NATIONAL_LANGUAGE_TEXTS: translations,
     }
     return {k: v for k, v in extra.items() if v}
 
 
-def _state_details(trial: Sequence[Section], base: Section, states: Sequence[dict[str, Any]], flat: bool) -> str | None:
-    """What each member state records on its own: its dates and decisions, translations, and any field it words
-    differently from the trial's first block."""
+def _state_details(
+    trial: Sequence[Section], base: Section, states: Sequence[dict[str, Any]], flat: bool
+) -> tuple[str | None, str | None]:
+    """(what each member state records on its own, its national-language texts), one paragraph per block.
+
+    A state's own: its dates and decisions, and any field it words differently from the trial's first block.
+    """
     reference = _by_key(base)
-    blocks: list[str] = []
+    own_blocks: list[str] = []
+    translated: list[str] = []
     for section, state in zip(trial, states, strict=True):
-        own = _by_key(section)
         rows: list[str] = []
-        for key, values in own.items():
-            code, label, lang = key
+        texts: list[str] = []
+        for (code, label, lang), values in _by_key(section).items():
             if code in _ON_SITE or label in _ON_SITE or code.startswith("B.5"):
                 continue
-            if lang or code in _PER_STATE or label in _PER_STATE or values != reference.get(key):
-                shown = f"{code} {label}".strip() + (f" ({lang})" if lang else "")
-                rows += [f"{shown}: {restore_breaks(v) if flat and code in _LIST_FIELDS else v}" for v in values]
+            shown = f"{code} {label}".strip()
+            lines = [f"{shown}: {restore_breaks(v) if flat and code in _LIST_FIELDS else v}" for v in values]
+            if lang:
+                texts += lines
+            elif code in _PER_STATE or label in _PER_STATE or values != reference.get((code, label, lang)):
+                rows += lines
+        langs = sorted({e.lang for e in section.entries if e.lang})
         if rows:
-            blocks.append("\n".join([state["label"], *rows]))
-    return "\n\n".join(blocks) or None
+            own_blocks.append("\n".join([state["label"], *rows]))
+        if texts:
+            translated.append("\n".join([f"{state['label']} ({', '.join(langs)})", *texts]))
+    return "\n\n".join(own_blocks) or None, "\n\n".join(translated) or None
 
 
 def _by_key(section: Section) -> dict[tuple[str, str, str | None], list[str]]:

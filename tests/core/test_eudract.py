@@ -147,3 +147,26 @@ def test_extra_keys_are_the_shared_vocabulary() -> None:
     for path in (*sorted((CORPUS / "D_euctr_text").glob("*")), *sorted((CORPUS / "E_ictrp_xml").glob("*"))):
         for study in read_file(path):
             assert set(study.extra) <= K.KNOWN, path.name
+
+
+def test_design_wording() -> None:
+    from viewer.core.parsing.designtext import design_codes
+
+    assert design_codes(
+        "Allocation: Randomized. Intervention model: Parallel Assignment. Primary purpose: Treatment. "
+        "Masking: Double (Participant, Investigator)."
+    ) == {"allocation": "RANDOMIZED", "intervention_model": "PARALLEL", "primary_purpose": "TREATMENT",
+          "masking": "DOUBLE", "who_masked": ("PARTICIPANT", "INVESTIGATOR")}  # fmt: skip
+    assert design_codes(
+        "Primary Purpose : Diagnosis, Intervention Model : Others, Blinding/Masking : Open, Allocation : Not Applicable"
+    ) == {"primary_purpose": "DIAGNOSTIC", "masking": "NONE", "who_masked": (), "allocation": "NA"}
+    assert design_codes("randomized controlled trial, open(masking not used), parallel assignment") == {
+        "allocation": "RANDOMIZED", "masking": "NONE", "intervention_model": "PARALLEL",
+    }  # fmt: skip
+    assert design_codes("Allocation: ; Masking: ; Study design purpose: health services research") == {
+        "primary_purpose": "HEALTH_SERVICES_RESEARCH"
+    }
+    assert design_codes("Single arm Non-randomized") == {
+        "allocation": "NON_RANDOMIZED",
+        "intervention_model": "SINGLE_GROUP",
+    }

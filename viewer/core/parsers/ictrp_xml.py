@@ -20,6 +20,7 @@ from viewer.core.document import Document
 from viewer.core.model import Study
 from viewer.core.parsers.base import Format, make_study
 from viewer.core.parsing import eudract as eu
+from viewer.core.parsing.designtext import design_codes
 from viewer.core.parsing.listtext import list_items, restore_breaks, split_top_level, unrepeated
 from viewer.core.parsing.markup import markup_text
 from viewer.core.parsing.pagetext import INTERVENTION_TYPES
@@ -36,20 +37,6 @@ _EU_PARTS = re.compile(
     r"|Timepoint\(s\) of evaluation of this end point)\s*:",
     re.IGNORECASE,
 )
-_DESIGN_LABELS = re.compile(
-    r"(Allocation|Intervention model|Primary purpose|Masking|Blinding/Masking|Endpoint Classification|Control"
-    r"|Assignment|Study design purpose)\s*:",
-    re.IGNORECASE,
-)
-_DESIGN_FACETS = {
-    "allocation": ("allocation", {"RANDOMIZED", "NON_RANDOMIZED", "NA"}),
-    "intervention model": ("intervention_model", {"SINGLE_GROUP", "PARALLEL", "CROSSOVER", "FACTORIAL", "SEQUENTIAL"}),
-    "assignment": ("intervention_model", {"SINGLE_GROUP", "PARALLEL", "CROSSOVER", "FACTORIAL", "SEQUENTIAL"}),
-    "primary purpose": ("primary_purpose", {
-        "TREATMENT", "PREVENTION", "DIAGNOSTIC", "SUPPORTIVE_CARE", "SCREENING", "HEALTH_SERVICES_RESEARCH",
-        "BASIC_SCIENCE", "DEVICE_FEASIBILITY", "ECT", "OTHER"}),
-}  # fmt: skip
-_DESIGN_FACETS["study design purpose"] = _DESIGN_FACETS["primary purpose"]
 _IMP_LABELS = re.compile(
     r"(Trade Name|Product Name|Product Code|Pharmaceutical Form|INN or Proposed INN|CAS Number|Current Sponsor code"
     r"|Other descriptive name|Concentration unit|Concentration type|Concentration number|Strength"
@@ -395,55 +382,13 @@ def _products(text: str) -> list[dict[str, Any]]:
 
 
 def _design(text: str | None) -> tuple[dict[str, Any], str | None]:
-    """Design codes from the CT.gov-style "Allocation: ...", the EU flags, or key words; the wording is kept."""
+    """Design codes from the EU register's flags, or from design wording; the wording is kept."""
     if not text:
         return {}, None
-    design: dict[str, Any] = {}
     if re.search(r"\bControlled\s*:", text):  # the EU register's Yes/No flags, some perhaps left empty
         flags = eu.flags_in_text(text)
-        design, _ = eu.design_from_flags({label.lower(): value for label, value in flags})
-        return design, n.clean(text)
-    labels = list(_DESIGN_LABELS.finditer(text))
-    for i, m in enumerate(labels):
-        end = labels[i + 1].start() if i + 1 < len(labels) else len(text)
-        value = text[m.end() : end].strip().rstrip(".,;").strip()
-        facet = m.group(1).lower()
-        if "masking" in facet and value:
-            level, who = n.masking(re.sub(r"(?i)\bblind\b", "", value))
-            if level in {"NONE", "SINGLE", "DOUBLE", "TRIPLE", "QUADRUPLE"}:
-                design["masking"], design["who_masked"] = level, who
-        elif facet in _DESIGN_FACETS and value:
-            key, allowed = _DESIGN_FACETS[facet]
-            code = n.code(value)
-            if code in allowed:
-                design[key] = code
-    if not labels:
-        design = _design_words(text)
-    return design, n.clean(text)
-
-
-def _design_words(text: str) -> dict[str, Any]:
-    low = text.lower()
-    design: dict[str, Any] = {}
-    if re.search(r"non-?\s?randomi[sz]ed", low):
-        design["allocation"] = "NON_RANDOMIZED"
-    elif re.search(r"randomi[sz]ed", low):
-        design["allocation"] = "RANDOMIZED"
-    if "double blind" in low or "double-blind" in low:
-        design["masking"] = "DOUBLE"
-    elif "single blind" in low or "single-blind" in low:
-        design["masking"] = "SINGLE"
-    elif "masking not used" in low or "open-label" in low or "open label" in low:
-        design["masking"] = "NONE"
-    if "parallel" in low:
-        design["intervention_model"] = "PARALLEL"
-    elif "crossover" in low or "cross over" in low or "cross-over" in low:
-        design["intervention_model"] = "CROSSOVER"
-    elif "factorial" in low:
-        design["intervention_model"] = "FACTORIAL"
-    elif "single arm" in low or "single group" in low or "single assignment" in low:
-        design["intervention_model"] = "SINGLE_GROUP"
-    return design
+        return eu.design_from_flags({label.lower(): value for label, value in flags})[0], n.clean(text)
+    return design_codes(text), n.clean(text)
 
 
 def _contacts(f: dict[str, list[str]]) -> list[dict[str, Any]]:

@@ -47,6 +47,7 @@ CANDIDATES = (
     CORPUS / "B_ctgov_legacy_xml" / "archive_schema_2005-2014" / "fabianvf__NCT00000201_20050623.xml",
     CORPUS / "C_ctgov_archive_page_html" / "fabianvf__NCT00000201_20051208.html",
     CORPUS / "D_euctr_text" / "eudract-py__one_study_summary.txt",
+    CORPUS / "D_euctr_text" / "eudract-py__one_study_full_2015-001314-10.txt",
     CORPUS / "E_ictrp_xml" / "machado-t__ICTRP-Results(1).xml",
     CORPUS / "F_usdm_json" / "DDF-RA_early-IG__CDISC_Pilot_Study.json",
     SEEDS / "000_9a8944e657c20510.txt",

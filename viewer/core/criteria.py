@@ -102,8 +102,10 @@ class _Section:
     @staticmethod
     def _can_parent(top: _Node, node: _Node) -> bool:
         if top.indent < node.indent:
-            return True
-        return top.is_leadin and top.indent == node.indent and top.kind != node.kind and top.kind == "para"
+            # One stray space before the next number of the same list is not nesting (" 15." after "14.").
+            return not (top.kind == node.kind == "number" and node.indent - top.indent == 1)
+        # A lead-in ("4. Biomarker profile:") keeps the other kind of items under it at its own indent ("- ...").
+        return top.is_leadin and top.indent == node.indent and top.kind != node.kind and top.kind in ("para", "number")
 
     def continue_last(self, text: str) -> None:
         if self.stack:

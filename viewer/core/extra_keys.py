@@ -67,6 +67,25 @@ STUDY_DOCUMENTS = "Study documents"
 STUDY_TYPE_AS_REGISTERED = "Study type (as registered)"
 TARGET_DURATION = "Target duration"
 UNAPPROVED_DEVICE = "Unapproved device"
+CLINICAL_TRIAL_TYPE = "Clinical trial type"
+ETHICS_REVIEW = "Ethics review"
+INVESTIGATOR_NETWORKS = "Investigator networks"
+LAST_REFRESHED = "Last refreshed (ICTRP)"
+MEDDRA_TERMS = "MedDRA terms"
+MEMBER_STATE_DETAILS = "Member state details"
+NATIONAL_LANGUAGE_TEXTS = "National-language texts"
+PAEDIATRIC_INVESTIGATION_PLAN = "Paediatric investigation plan"
+PLANNED_SITE_REGIONS = "Planned site regions"
+RARE_DISEASE = "Rare disease"
+RESULTS_URL = "Results URL"
+RETROSPECTIVELY_REGISTERED = "Retrospectively registered"
+SITES_PLANNED = "Sites planned"
+SOURCE_OF_SUPPORT = "Source of support"
+SOURCE_REGISTER = "Source register"
+TARGET_SIZE = "Target size (as registered)"
+THERAPEUTIC_AREA = "Therapeutic area"
+TRIAL_SCOPE = "Trial scope"
+TRIAL_RESULTS = "Trial results"
 
 KNOWN: frozenset[str] = frozenset(
     {
@@ -131,6 +150,25 @@ KNOWN: frozenset[str] = frozenset(
         STUDY_TYPE_AS_REGISTERED,
         TARGET_DURATION,
         UNAPPROVED_DEVICE,
+        CLINICAL_TRIAL_TYPE,
+        ETHICS_REVIEW,
+        INVESTIGATOR_NETWORKS,
+        LAST_REFRESHED,
+        MEDDRA_TERMS,
+        MEMBER_STATE_DETAILS,
+        NATIONAL_LANGUAGE_TEXTS,
+        PAEDIATRIC_INVESTIGATION_PLAN,
+        PLANNED_SITE_REGIONS,
+        RARE_DISEASE,
+        RESULTS_URL,
+        RETROSPECTIVELY_REGISTERED,
+        SITES_PLANNED,
+        SOURCE_OF_SUPPORT,
+        SOURCE_REGISTER,
+        TARGET_SIZE,
+        THERAPEUTIC_AREA,
+        TRIAL_SCOPE,
+        TRIAL_RESULTS,
     }
 )
 """Every key above."""

@@ -37,6 +37,18 @@ _STATUS_ALIASES = {
     "EARLY_TERMINATION": "TERMINATED",
     "STOPPED": "TERMINATED",
     "NOT_AUTHORISED": "WITHDRAWN",
+    "NOT_AUTHORIZED": "WITHDRAWN",
+    "PROHIBITED_BY_CA": "WITHDRAWN",
+    "SUSPENDED_BY_CA": "SUSPENDED",
+    "AUTHORIZED": "NOT_YET_RECRUITING",
+    # EU CTR: the trial moved to CTIS, or the UK left the register; its current status is stated elsewhere.
+    "TRIAL_NOW_TRANSITIONED": "UNKNOWN",
+    "GB_NO_LONGER_IN_EU_EEA": "UNKNOWN",
+    "STOPPED_EARLY": "TERMINATED",
+    "CLOSED_FOLLOW_UP_COMPLETE": "COMPLETED",
+    "CLOSED_FOLLOW_UP_CONTINUING": "ACTIVE_NOT_RECRUITING",
+    "OPEN_TO_RECRUITMENT": "RECRUITING",
+    "CLOSED_TO_RECRUITMENT_OF_PARTICIPANTS": "ACTIVE_NOT_RECRUITING",
     "REVOKED": "WITHDRAWN",
     "CANCELLED": "WITHDRAWN",
 }
@@ -104,14 +116,16 @@ def phases(raw: str | None) -> tuple[str, ...]:
     return tuple(found)
 
 
-_AGE = re.compile(r"^\s*(\d{1,6}(?:[.,]\d{1,6})?)\s*([A-Za-z]*)")
+# An optional comparison first (">= 20age old", as JPRN writes it) or an ISO 8601 duration's "P" ("P18Y"), then
+# the number and its unit ("18Y", "6M", "0D" as ReBEC writes them).
+_AGE = re.compile(r"^\s*(?:[<>]=?|=|≥|≤|P(?=\d))?\s*(\d{1,6}(?:[.,]\d{1,6})?)\s*([A-Za-z]*)")
 MAX_AGE_YEARS = 150.0
 """No one enrolls older than this: a larger figure is a typo or hostile, read as "not stated"."""
 _AGE_UNITS = {
-    "year": 1.0, "years": 1.0, "yr": 1.0, "yrs": 1.0, "y": 1.0, "": 1.0,
-    "month": 1 / 12, "months": 1 / 12, "mo": 1 / 12,
-    "week": 7 / 365.25, "weeks": 7 / 365.25, "wk": 7 / 365.25, "wks": 7 / 365.25,
-    "day": 1 / 365.25, "days": 1 / 365.25,
+    "year": 1.0, "years": 1.0, "yr": 1.0, "yrs": 1.0, "y": 1.0, "": 1.0, "age": 1.0,
+    "month": 1 / 12, "months": 1 / 12, "mo": 1 / 12, "m": 1 / 12,
+    "week": 7 / 365.25, "weeks": 7 / 365.25, "wk": 7 / 365.25, "wks": 7 / 365.25, "w": 7 / 365.25,
+    "day": 1 / 365.25, "days": 1 / 365.25, "d": 1 / 365.25,
     "hour": 1 / (24 * 365.25), "hours": 1 / (24 * 365.25),
     "minute": 1 / (60 * 24 * 365.25), "minutes": 1 / (60 * 24 * 365.25),
 }  # fmt: skip
@@ -328,23 +342,27 @@ def masking(raw: str | None) -> tuple[str | None, tuple[str, ...]]:
 
 _REGISTRY_IDS = (
     (re.compile(r"^NCT\d{8}$"), "ClinicalTrials.gov"),
-    (re.compile(r"^\d{4}-5\d{5}-\d{2}-\d{2}$"), "EU CTIS"),
-    (re.compile(r"^\d{4}-\d{6}-\d{2}(-[A-Z]{2})?$"), "EU CTR"),
+    (re.compile(r"^(CTIS)?\d{4}-5\d{5}-\d{2}-\d{2}$"), "EU CTIS"),
+    (re.compile(r"^(EUCTR)?\d{4}-\d{6}-\d{2}(-[A-Z]{2}|-3RD)?$", re.I), "EU CTR"),
     (re.compile(r"^ISRCTN\d+$"), "ISRCTN"),
     (re.compile(r"^ChiCTR", re.I), "ChiCTR"),
     (re.compile(r"^CTRI/"), "CTRI"),
     (re.compile(r"^ACTRN\d+"), "ANZCTR"),
-    (re.compile(r"^(JPRN-|jRCT)"), "Japan (JPRN/jRCT)"),
+    (re.compile(r"^(JPRN-|jRCT|UMIN\d|JapicCTI-|JMA-IIA)"), "Japan (JPRN/jRCT)"),
     (re.compile(r"^DRKS\d+"), "DRKS"),
+    (re.compile(r"^NL-OMON\d+"), "NL-OMON"),
     (re.compile(r"^(NTR|NL)\d+"), "Netherlands Trial Register"),
     (re.compile(r"^IRCT\d+"), "IRCT"),
     (re.compile(r"^KCT\d+"), "CRiS (Korea)"),
     (re.compile(r"^TCTR\d+"), "TCTR"),
     (re.compile(r"^PACTR\d+"), "PACTR"),
     (re.compile(r"^RBR-"), "ReBEC"),
-    (re.compile(r"^(RPCEC|SLCTR|LBCTR|ITMCTR|CTIS)"), "WHO primary registry"),
+    (re.compile(r"^SLCTR/"), "SLCTR"),
+    (re.compile(r"^LBCTR\d+"), "LBCTR"),
+    (re.compile(r"^ITMCTR\d+"), "ITMCTR"),
+    (re.compile(r"^RPCEC\d+"), "RPCEC"),
+    (re.compile(r"^PER-\d"), "REPEC"),
     (re.compile(r"^EUCTR"), "EU CTR"),
-    (re.compile(r"^PER-"), "REPEC"),
 )
 
 

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from viewer.core.parsers import ctgov_json, ctgov_text, ctgov_xml, jsonl, medpath_text
+from viewer.core.parsers import (
+    ctgov_json,
+    ctgov_text,
+    ctgov_xml,
+    euctr_summary,
+    euctr_text,
+    ictrp_xml,
+    jsonl,
+    medpath_text,
+)
 from viewer.core.parsers.base import Format
 
 FORMATS: tuple[Format, ...] = (
@@ -11,4 +20,7 @@ FORMATS: tuple[Format, ...] = (
     ctgov_xml.FORMAT,
     ctgov_text.FORMAT,
     medpath_text.FORMAT,
+    euctr_text.FORMAT,
+    euctr_summary.FORMAT,
+    ictrp_xml.FORMAT,
 )

@@ -268,3 +268,30 @@ def test_garbage_geometry_is_ignored(qtbot: QtBot, tmp_path: Path, size: QByteAr
     window = MainWindow(settings)
     qtbot.addWidget(window)
     assert window.width() >= 400
+
+
+def test_compare_two_selected_studies_and_show_a_change_in_the_tree(qtbot: QtBot, window: MainWindow) -> None:
+    from viewer.ui.compare_window import CompareWindow
+
+    _open(qtbot, window, SEED_FILES)
+    assert not window.actions_.compare.isEnabled()
+    window.library.view.selectAll()
+    assert window.actions_.compare.isEnabled()
+    window.actions_.compare.trigger()
+    [compare] = [w for w in QApplication.topLevelWidgets() if isinstance(w, CompareWindow) and w.isVisible()]
+    qtbot.addWidget(compare)
+    b = compare.b
+    compare.show_in_tree.emit(b, ("eligibility", "exclusion"))
+    assert window.current_study() is b
+    node = window.tree.current_node()
+    assert node is not None and node.key == ("eligibility", "exclusion")
+    compare.close()
+
+
+def test_compare_with_offers_the_same_trial_first(sample_study: object, seed_studies: list[object]) -> None:
+    from viewer.ui.study_picker import candidates
+
+    study = sample_study
+    copy = study.model_copy(update={"source": study.source.model_copy(update={"sha256": "f" * 64})})  # type: ignore[attr-defined]
+    offered = candidates(study, [*seed_studies, copy])  # type: ignore[arg-type]
+    assert offered[0][0] is copy and "version" in offered[0][1]

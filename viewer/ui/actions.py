@@ -56,6 +56,8 @@ class WindowActions(QObject):
         self.filter = a("&Filter Library", "search", "Ctrl+L", "Type to filter the library")
         self.filter.setShortcuts([*keys("Ctrl+L"), *keys(StandardKey.Find), *keys("Ctrl+K")])
         self.show_file = a("Show &File", "folder", None, "Show the selected study's file in the file manager")
+        self.compare = a("&Compare", None, "Ctrl+D", "Compare the two selected studies, side by side")
+        self.compare_with = a("Compare &With…", None, "Ctrl+Shift+D", "Compare the selected study with another")
         self.open_protocol = a("Open &Protocol", None, None, "Move to the selected study's protocol tree")
         self.cancel_load = a("&Cancel Loading", "cancel", "Esc", "Stop opening files")
         self.cancel_load.setEnabled(False)
@@ -83,7 +85,8 @@ class WindowActions(QObject):
         self.sorts = QActionGroup(self)
         self.sort = {column: self._choice(self.sorts, label, column) for column, label in SORT_LABELS}
         self.sort[-1].setChecked(True)
-        self.study_actions = [*self.export.values(), self.print, self.print_preview, self.show_file, self.open_protocol]
+        self.study_actions = [*self.export.values(), self.print, self.print_preview, self.show_file, self.open_protocol,
+                              self.compare_with]  # fmt: skip
         self.undo: QAction | None = None
         self.redo: QAction | None = None
 
@@ -136,7 +139,8 @@ class WindowActions(QObject):
         edit.addActions([self.find_details, self.find_next, self.find_previous])
 
         library = bar.addMenu("&Library")
-        library.addActions([self.filter, self.open_protocol, self.show_file, self.remove])
+        library.addActions([self.filter, self.open_protocol, self.compare, self.compare_with, self.show_file,
+                            self.remove])  # fmt: skip
         sort = library.addMenu("&Sort By")
         sort.addActions(self.sorts.actions())
         library.addSeparator()
@@ -159,7 +163,8 @@ class WindowActions(QObject):
 
     def library_menu_actions(self) -> list[QAction | None]:
         """The library's context menu (after build_menus): what can be done with the selected studies."""
-        return [self.open_protocol, None, self.export_menu.menuAction(), self.print_preview, self.show_file]
+        return [self.open_protocol, self.compare, self.compare_with, None, self.export_menu.menuAction(),
+                self.print_preview, self.show_file]  # fmt: skip
 
     def build_toolbar(self, toolbar: QToolBar) -> None:
         toolbar.setObjectName("mainToolbar")

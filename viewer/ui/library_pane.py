@@ -35,6 +35,7 @@ class LibraryPane(QWidget):
     remove_requested = Signal(list)
     sort_changed = Signal(int, bool)  # column (-1: order opened), descending
     filtered = Signal()  # the rows shown changed (filter typed or cleared)
+    selection_changed = Signal(int)  # how many studies are selected
 
     def __init__(self, model: LibraryModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -195,6 +196,7 @@ class LibraryPane(QWidget):
         selection = self.view.selectionModel()
         rows = selection.selectedRows()
         self.remove_action.setEnabled(bool(rows))
+        self.selection_changed.emit(len(rows))
         current = selection.currentIndex().siblingAtColumn(0)
         if not (current.isValid() and selection.isRowSelected(current.row())):
             current = rows[0] if rows else QModelIndex()

@@ -31,6 +31,10 @@ class WindowCommands(QObject):
         a.log_folder.triggered.connect(self.show_log_folder)
         a.about.triggered.connect(self.show_about)
         a.about_qt.triggered.connect(self.show_about_qt)
+        a.compare.triggered.connect(self.compare_selected)
+        a.compare_with.triggered.connect(self.compare_with)
+        a.compare.setEnabled(False)
+        window.library.selection_changed.connect(lambda n: a.compare.setEnabled(n == 2))
         a.open.triggered.connect(self.open_files_dialog)
         a.open_folder.triggered.connect(self.open_folder_dialog)
         if window.appearance is not None:
@@ -103,6 +107,41 @@ class WindowCommands(QObject):
     def preview_current(self) -> None:
         if (study := self._study()) is not None:
             self.exporter.preview_study(study)
+
+    def open_comparison(self, a: Study, b: Study) -> None:
+        """A compare window for `a` and `b`; activating a change shows it in this window's protocol tree."""
+        from viewer.ui.compare_window import open_comparison
+
+        compare = open_comparison(self.window, a, b)
+        compare.show_in_tree.connect(self.show_in_tree)
+
+    @Slot()
+    def compare_selected(self) -> None:
+        studies = self.window.library.selected_studies()
+        if len(studies) == 2:
+            self.open_comparison(studies[0], studies[1])
+
+    @Slot()
+    def compare_with(self) -> None:
+        """Pick the other study from the library (the same trial in other registries and versions first)."""
+        from viewer.ui.study_picker import pick_study
+
+        study = self._study()
+        if study is None:
+            return
+        others = [s for s in self.window.library_model.studies() if s is not study]
+        other = pick_study(self.window, study, others)
+        if other is not None:
+            self.open_comparison(study, other)
+
+    @Slot(object, object)
+    def show_in_tree(self, study: Study, key: tuple[str | int, ...]) -> None:
+        window = self.window
+        window.library.select_study(study)
+        window.tree.select_key(key)
+        window.raise_()
+        window.activateWindow()
+        window.tree.setFocus()
 
     @Slot()
     def show_file(self) -> None:

@@ -295,3 +295,27 @@ def test_compare_with_offers_the_same_trial_first(sample_study: object, seed_stu
     copy = study.model_copy(update={"source": study.source.model_copy(update={"sha256": "f" * 64})})  # type: ignore[attr-defined]
     offered = candidates(study, [*seed_studies, copy])  # type: ignore[arg-type]
     assert offered[0][0] is copy and "version" in offered[0][1]
+
+
+def test_the_same_trial_in_two_registries_is_linked_in_library_and_tree(qtbot: QtBot, window: MainWindow,
+                                                                         tmp_path: Path) -> None:  # fmt: skip
+    import json
+
+    from viewer.core.outline import Kind
+
+    record = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    ident = record["protocolSection"]["identificationModule"]
+    twin = {"id": "2015-001314-10", "registry": "EU CTR", "secondary_ids": [ident["nctId"]],
+            "source": {"file": "x", "format": "trialviewer-jsonl", "sha256": "0" * 64},
+            "summary": {"brief_title": "The same trial in the EU register"}}  # fmt: skip
+    (tmp_path / "twin.jsonl").write_text(json.dumps(twin) + "\n", encoding="utf-8")
+    _open(qtbot, window, [SAMPLE, tmp_path / "twin.jsonl"])
+    model = window.library_model
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.DecorationRole) is not None  # the badge
+    assert "2015-001314-10 (EU CTR)" in model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+    window.library.view.selectRow(0)
+    root = window.tree.model.root
+    assert root is not None and root.children[0].kind is Kind.LINKS and root.children[0].count == 1
+    with qtbot.waitSignal(window.tree.open_requested):
+        window.tree._on_activated(window.tree.model.index_for_key(("links", 0)))
+    assert window.current_study() is not None and window.current_study().id == "2015-001314-10"  # type: ignore[union-attr]

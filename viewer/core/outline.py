@@ -58,6 +58,8 @@ class Kind(StrEnum):
     SOURCE = "source"
     WARNINGS = "warnings"
     WARNING = "warning"
+    LINKS = "links"
+    LINK = "link"
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -136,10 +138,12 @@ def site_name(site: Site) -> str:
     return site.facility or ", ".join(p for p in (site.city, site.state) if p) or "Unnamed site"
 
 
-def outline(study: Study) -> Node:
+def outline(study: Study, linked: Sequence[Study] = ()) -> Node:
     """The whole protocol tree of a study; its children are the top-level sections, always all of them.
 
     Below the top level only what the record holds appears: no "Primary (0)" or "Arms (0)" groups.
+    `linked` are the same trial's other records the library holds (other registries, other versions):
+    they come first, as "Also registered as".
     """
     sections = (
         _summary(study),
@@ -153,7 +157,20 @@ def outline(study: Study) -> Node:
         Node("Other details", Kind.EXTRA, ("extra",), study.extra, count=len(study.extra)),
         _source(study),
     )
-    return Node(study.id, Kind.STUDY, (), study, note=study.title, children=tuple(map(_none_stated, sections)))
+    children = tuple(map(_none_stated, sections))
+    others = [o for o in linked if o is not study]
+    if others:
+        links = tuple(Node(o.id, Kind.LINK, ("links", i), o, note=_link_note(study, o)) for i, o in enumerate(others))
+        children = (Node("Also registered as", Kind.LINKS, ("links",), tuple(others), count=len(others),
+                         children=links), *children)  # fmt: skip
+    return Node(study.id, Kind.STUDY, (), study, note=study.title, children=children)
+
+
+def _link_note(study: Study, other: Study) -> str:
+    if other.id == study.id:
+        dated = f", updated {other.summary.last_update_posted}" if other.summary.last_update_posted else ""
+        return f"another record of this trial{dated}"
+    return other.registry
 
 
 def _none_stated(section: Node) -> Node:

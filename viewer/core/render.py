@@ -504,6 +504,25 @@ def _source(node: Node, level: int, full: bool) -> list[Block]:
     return out
 
 
+def _links(node: Node, level: int, full: bool) -> list[Block]:
+    """The same trial's other records in the library: what they are, and where they came from."""
+    if node.kind is Kind.LINK:
+        other = cast("Study", node.ref)
+        facts = _facts(
+            [
+                ("Study ID", other.id),
+                ("Registry", other.registry),
+                ("Title", other.title),
+                ("Status", _status(other.summary)),
+                ("Last update posted", other.summary.last_update_posted),
+                ("File", other.source.file),
+            ]
+        )
+        return [*facts, Note("Enter opens it; its context menu compares the two.")]
+    others = cast("tuple[Study, ...]", node.ref)
+    return [ListBlock(tuple(Item((Run(o.id, strong=True), Run(f" · {o.registry} · {o.title}"))) for o in others))]
+
+
 def _plain(node: Node, level: int, full: bool) -> list[Block]:
     return [Paragraph(runs(node.note))] if node.note else []
 
@@ -540,4 +559,6 @@ _BUILDERS: dict[Kind, Builder] = {
     Kind.SOURCE: _source,
     Kind.WARNINGS: _source,
     Kind.WARNING: _source,
+    Kind.LINKS: _links,
+    Kind.LINK: _links,
 }

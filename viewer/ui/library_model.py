@@ -32,6 +32,7 @@ class LibraryModel(QAbstractTableModel):
         self._studies: list[Study] = []
         self._rows: dict[tuple[str, int], int] = {}
         self._haystacks: dict[tuple[str, int], str] = {}
+        self._links: dict[tuple[str, int], tuple[Study, ...]] | None = None  # built when first asked
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._studies)
@@ -64,9 +65,17 @@ class LibraryModel(QAbstractTableModel):
             import html
 
             lines = [study.title, study.summary.official_title or "", study.source.file]
+            if also := self._also(study):
+                lines.append(f"Also registered as {also}")
             return "<p>" + "<br>".join(html.escape(line) for line in lines if line) + "</p>"
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{COLUMNS[index.column()]}: {self._cell(study, index.column())}"
+            text = f"{COLUMNS[index.column()]}: {self._cell(study, index.column())}"
+            also = self._also(study) if index.column() == 0 else ""
+            return f"{text}, also registered as {also}" if also else text
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == 0 and self._also(study):
+            from viewer.ui.resources import icon  # the same trial is in the library under other ids: a badge
+
+            return icon("link")
         return None
 
     def _haystack(self, study: Study) -> str:
@@ -95,6 +104,19 @@ class LibraryModel(QAbstractTableModel):
         from viewer.core.outline import humanize  # loaded with the first study, after the first paint
 
         return humanize(study.summary.overall_status) or study.summary.overall_status_raw or ""
+
+    def _also(self, study: Study) -> str:
+        from viewer.core.linking import also_registered_as
+
+        return ", ".join(also_registered_as(study, self.linked(study)))
+
+    def linked(self, study: Study) -> tuple[Study, ...]:
+        """The same trial's records in the library (itself included), or () when it stands alone."""
+        if self._links is None:
+            from viewer.core.linking import link
+
+            self._links = link(self._studies)
+        return self._links.get(study_key(study), ())
 
     def study(self, row: int) -> Study:
         return self._studies[row]
@@ -127,6 +149,7 @@ class LibraryModel(QAbstractTableModel):
                 self._rows[study_key(study)] = len(self._studies)
                 self._studies.append(study)
             self.endInsertRows()
+            self._links = None
         return refreshed
 
     def insert_studies(self, rows: Iterable[tuple[int, Study]]) -> None:
@@ -139,6 +162,7 @@ class LibraryModel(QAbstractTableModel):
             self._studies.insert(row, study)
             self.endInsertRows()
         self._rows = {study_key(s): i for i, s in enumerate(self._studies)}
+        self._links = None
 
     def remove_rows(self, rows: Iterable[int]) -> list[Study]:
         """Remove the given rows (any order); returns the studies removed."""
@@ -149,10 +173,12 @@ class LibraryModel(QAbstractTableModel):
                 removed.append(self._studies.pop(row))
                 self.endRemoveRows()
         self._rows = {study_key(s): i for i, s in enumerate(self._studies)}
+        self._links = None
         return removed
 
     def clear(self) -> None:
         self.beginResetModel()
         self._studies.clear()
         self._rows.clear()
+        self._links = None
         self.endResetModel()

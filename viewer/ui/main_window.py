@@ -215,7 +215,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_study_selected(self, study: Study | None) -> None:
-        self.tree.show_study(study)
+        self.tree.show_study(study, self.library_model.linked(study) if study is not None else ())
         self.setWindowTitle(f"{APP_TITLE} — {study.id}: {study.title}" if study is not None else APP_TITLE)
         for action in self.actions_.study_actions:
             action.setEnabled(study is not None)

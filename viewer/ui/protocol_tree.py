@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt, Signal, Slot
@@ -52,6 +53,8 @@ class ProtocolTree(QWidget):
     """Shows one study's outline; keeps the selected section and the expanded rows when the study changes."""
 
     node_selected = Signal(object)
+    open_requested = Signal(object)  # a linked record (the same trial elsewhere): show it
+    compare_requested = Signal(object)  # ... compare the shown study with it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,15 +95,19 @@ class ProtocolTree(QWidget):
 
         self.view.selectionModel().selectionChanged.connect(self._on_selection)
         self.view.expanded.connect(self._on_expanded)
+        self.view.activated.connect(self._on_activated)
         self.view.collapsed.connect(self._on_collapsed)
 
-    def show_study(self, study: Study | None) -> None:
-        """Show a study's tree (None clears it), restoring the previous selection where it exists."""
+    def show_study(self, study: Study | None, linked: Sequence[Study] = ()) -> None:
+        """Show a study's tree (None clears it), restoring the previous selection where it exists.
+
+        `linked`: the same trial's other records in the library, shown first as "Also registered as".
+        """
         root: Node | None = None
         if study is not None:
             from viewer.core.outline import outline  # with the first study, after the window is painted
 
-            root = outline(study)
+            root = outline(study, linked)
         self._restoring = True
         try:
             self.model.set_root(root)
@@ -173,6 +180,13 @@ class ProtocolTree(QWidget):
         self.node_selected.emit(node)
 
     @Slot(QModelIndex)
+    def _on_activated(self, index: QModelIndex) -> None:
+        """Enter or double-click on a linked record opens it."""
+        node = self.model.node(index)
+        if node is not None and node.kind == "link":
+            self.open_requested.emit(node.ref)
+
+    @Slot(QModelIndex)
     def _on_expanded(self, index: QModelIndex) -> None:
         node = self.model.node(index)
         if node is not None and not self._restoring:
@@ -187,6 +201,12 @@ class ProtocolTree(QWidget):
     @Slot(QPoint)
     def _context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
+        node = self.model.node(self.view.indexAt(pos))
+        if node is not None and node.kind == "link":
+            other = node.ref
+            menu.addAction(f"&Open {node.label}", lambda: self.open_requested.emit(other))
+            menu.addAction(f"&Compare with {node.label}", lambda: self.compare_requested.emit(other))
+            menu.addSeparator()
         menu.addAction(self.copy_action)
         menu.addSeparator()
         menu.addAction("Expand All", self.view.expandAll)

@@ -35,6 +35,8 @@ class WindowCommands(QObject):
         a.compare_with.triggered.connect(self.compare_with)
         a.compare.setEnabled(False)
         window.library.selection_changed.connect(lambda n: a.compare.setEnabled(n == 2))
+        window.tree.open_requested.connect(window.library.select_study)
+        window.tree.compare_requested.connect(self.compare_current_with)
         a.open.triggered.connect(self.open_files_dialog)
         a.open_folder.triggered.connect(self.open_folder_dialog)
         if window.appearance is not None:
@@ -132,6 +134,11 @@ class WindowCommands(QObject):
         others = [s for s in self.window.library_model.studies() if s is not study]
         other = pick_study(self.window, study, others)
         if other is not None:
+            self.open_comparison(study, other)
+
+    @Slot(object)
+    def compare_current_with(self, other: Study) -> None:
+        if (study := self._study()) is not None:
             self.open_comparison(study, other)
 
     @Slot(object, object)

@@ -15,7 +15,12 @@ from viewer.core.loader import load_paths, parse_bytes, read_file
 from viewer.core.parsers.jsonl import dumps
 
 SUPPORTED = sorted(
-    [*CORPUS.glob("A_ctgov_api_v2_json/*.json"), *CORPUS.glob("B_ctgov_legacy_xml/**/*.xml"), *SEEDS.glob("*.txt")]
+    [
+        *CORPUS.glob("A_ctgov_api_v2_json/*.json"),
+        *CORPUS.glob("A1_ctgov_api_v1_classic_json/*.json"),
+        *CORPUS.glob("B_ctgov_legacy_xml/**/*.xml"),
+        *SEEDS.glob("*.txt"),
+    ]
 )
 EVERYTHING = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix != ".md")
 

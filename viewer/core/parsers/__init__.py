@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from viewer.core.parsers import ctgov_json, ctgov_text, ctgov_xml, jsonl, medpath_text
+from viewer.core.parsers import ctgov_json, ctgov_text, ctgov_v1_json, ctgov_xml, jsonl, medpath_text
 from viewer.core.parsers.base import Format
 
 FORMATS: tuple[Format, ...] = (
     jsonl.FORMAT,
     ctgov_json.FORMAT,
+    ctgov_v1_json.FORMAT,
     ctgov_xml.FORMAT,
     ctgov_text.FORMAT,
     medpath_text.FORMAT,

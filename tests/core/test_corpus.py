@@ -19,6 +19,7 @@ SUPPORTED = sorted(
         *CORPUS.glob("A_ctgov_api_v2_json/*.json"),
         *CORPUS.glob("A1_ctgov_api_v1_classic_json/*.json"),
         *CORPUS.glob("B_ctgov_legacy_xml/**/*.xml"),
+        *CORPUS.glob("C_ctgov_archive_page_html/*.html"),
         *SEEDS.glob("*.txt"),
     ]
 )

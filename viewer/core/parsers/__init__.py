@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from viewer.core.parsers import ctgov_json, ctgov_text, ctgov_v1_json, ctgov_xml, jsonl, medpath_text
+from viewer.core.parsers import (
+    ctgov_archive_html,
+    ctgov_json,
+    ctgov_text,
+    ctgov_v1_json,
+    ctgov_xml,
+    jsonl,
+    medpath_text,
+)
 from viewer.core.parsers.base import Format
 
 FORMATS: tuple[Format, ...] = (
@@ -11,5 +19,6 @@ FORMATS: tuple[Format, ...] = (
     ctgov_v1_json.FORMAT,
     ctgov_xml.FORMAT,
     ctgov_text.FORMAT,
+    ctgov_archive_html.FORMAT,
     medpath_text.FORMAT,
 )

@@ -20,6 +20,7 @@ SUPPORTED = sorted(
         *CORPUS.glob("A1_ctgov_api_v1_classic_json/*.json"),
         *CORPUS.glob("B_ctgov_legacy_xml/**/*.xml"),
         *CORPUS.glob("C_ctgov_archive_page_html/*.html"),
+        *CORPUS.glob("F_usdm_json/*.json"),
         *SEEDS.glob("*.txt"),
     ]
 )

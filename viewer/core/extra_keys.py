@@ -67,6 +67,13 @@ STUDY_DOCUMENTS = "Study documents"
 STUDY_TYPE_AS_REGISTERED = "Study type (as registered)"
 TARGET_DURATION = "Target duration"
 UNAPPROVED_DEVICE = "Unapproved device"
+PROTOCOL_DATES = "Protocol dates"
+PROTOCOL_STATUS = "Protocol status"
+PROTOCOL_VERSION = "Protocol version"
+STUDY_CHARACTERISTICS = "Study characteristics"
+THERAPEUTIC_AREAS = "Therapeutic areas"
+TRIAL_INTENT_TYPES = "Trial intent types"
+USDM_VERSION = "USDM version"
 
 KNOWN: frozenset[str] = frozenset(
     {
@@ -131,6 +138,13 @@ KNOWN: frozenset[str] = frozenset(
         STUDY_TYPE_AS_REGISTERED,
         TARGET_DURATION,
         UNAPPROVED_DEVICE,
+        PROTOCOL_DATES,
+        PROTOCOL_STATUS,
+        PROTOCOL_VERSION,
+        STUDY_CHARACTERISTICS,
+        THERAPEUTIC_AREAS,
+        TRIAL_INTENT_TYPES,
+        USDM_VERSION,
     }
 )
 """Every key above."""

@@ -10,6 +10,7 @@ from viewer.core.parsers import (
     ctgov_xml,
     jsonl,
     medpath_text,
+    usdm_json,
 )
 from viewer.core.parsers.base import Format
 
@@ -21,4 +22,5 @@ FORMATS: tuple[Format, ...] = (
     ctgov_text.FORMAT,
     ctgov_archive_html.FORMAT,
     medpath_text.FORMAT,
+    usdm_json.FORMAT,
 )

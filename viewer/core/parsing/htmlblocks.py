@@ -21,6 +21,7 @@ _BLOCK = frozenset(
 )  # fmt: skip
 _PARAGRAPH = frozenset({"p", "blockquote", "pre", "table", "ul", "ol", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "hr"})
 _INDENT = "\x01"  # a list level, made two spaces once lines are trimmed (record text never holds it)
+_ITEM_MARK = re.compile("\n\x01*- ")
 _MAX_INDENT = 8  # list nesting shown; deeper lists (or unclosed ones) stay at this depth
 _HEADINGS = {f"h{i}": i for i in range(1, 7)}
 _VOID = frozenset({"br", "img", "hr", "meta", "link", "input", "wbr", "area", "base", "col", "embed", "source"})
@@ -103,7 +104,10 @@ class _Parser(HTMLParser):
         return self.flow
 
     def _break(self, text: str) -> None:
-        self._buffer().pieces.append(text)
+        pieces = self._buffer().pieces
+        if text.isspace() and pieces and _ITEM_MARK.fullmatch(pieces[-1]):
+            return  # "<li><p>text": the paragraph starts the item's own line
+        pieces.append(text)
 
     def _flush_flow(self, kind: str = "text", level: int = 0) -> None:
         text = self.flow.text()
@@ -212,10 +216,14 @@ class _Parser(HTMLParser):
             return
         if _INDENT in data:
             data = data.replace(_INDENT, "")
+        pieces = self._buffer().pieces
         if self.pre:
-            self._buffer().pieces.append(data.replace("\r\n", "\n"))
-        else:
-            self._buffer().pieces.append(_BLANKS.sub(" ", data))
+            pieces.append(data.replace("\r\n", "\n"))
+            return
+        data = _BLANKS.sub(" ", data)
+        if data == " " and pieces and (pieces[-1].endswith("\n") or _ITEM_MARK.fullmatch(pieces[-1])):
+            return  # source indentation at the start of a line
+        pieces.append(data)
 
     def finish(self) -> None:
         self.close()
@@ -253,4 +261,4 @@ def to_text(html: str) -> str:
             out.append(" | ".join(c.text for c in block.cells if c.text))
         else:
             out.append(block.text)
-    return tidy("\n\n".join(t for t in out if t))
+    return "\n\n".join(t for t in out if t)  # each block is tidy already (and keeps its list indents)

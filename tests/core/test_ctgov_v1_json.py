@@ -4,6 +4,7 @@ trials, streaming pages, hostile shapes and mutations."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -237,3 +238,14 @@ def _mutated(draw: st.DrawFn) -> tuple[str, bytes]:
 @given(_mutated())
 def test_mutations_give_studies_or_a_parse_error(case: tuple[str, bytes]) -> None:
     check_outcome(case[1], case[0])
+
+
+def test_blank_line_floods_and_megabyte_criteria() -> None:
+    start = time.perf_counter()
+    flood = _study(EligibilityModule={"EligibilityCriteria": "Inclusion Criteria:\n" + "\n" * 1_000_000 + "- age"})
+    [s] = parse_bytes(_page(flood), "flood.json")
+    assert [c.text for c in s.eligibility.inclusion] == ["age"]
+    lines = "\n".join(f"line {i}" for i in range(200_000))
+    [s] = parse_bytes(_page(_study(EligibilityModule={"EligibilityCriteria": lines})), "lines.json")
+    assert len(s.eligibility.inclusion) == 20_000 or s.source.warnings
+    assert time.perf_counter() - start < 60

@@ -273,3 +273,56 @@ def test_mutations_give_studies_or_a_parse_error(case: tuple[str, bytes]) -> Non
 def test_score_is_specific() -> None:
     assert usdm_json.score('{"protocolSection": {}}') == 0
     assert usdm_json.score('{"study": {"id": null, "versions": [{"id": "StudyVersion_1"') == 90
+
+
+def test_usdm3_layout_identifiers_inline_and_criteria_on_the_version() -> None:
+    """USDM 3 put the scope organization inside each identifier, phase and type on the version, criteria
+    in `version.criteria`, interventions and dictionaries on the design, and Ranges of bare numbers."""
+    sponsor = {"id": "O1", "name": "ACME", "organizationType": {"decode": "Clinical Study Sponsor"}}
+    registry = {"id": "O2", "name": "EMA", "organizationType": {"decode": "Study Registry"}}
+    tag_map = {"tag": "a", "reference": '<usdm:ref id="R1" attribute="minValue"/>'}
+    population = {
+        "plannedAge": {"id": "R1", "minValue": 18.0, "maxValue": 65.0, "unit": {"decode": "Year"}},
+        "plannedEnrollmentNumber": {"minValue": 120.0, "maxValue": 120.0},
+        "criterionIds": ["C1"],
+    }
+    criterion = {"id": "C1", "category": {"decode": "Inclusion Criteria"}, "dictionaryId": "D1"}
+    version = {
+        "studyIdentifiers": [
+            {"studyIdentifier": "SP-1", "studyIdentifierScope": sponsor},
+            {"studyIdentifier": "2020-001104-41", "studyIdentifierScope": registry},
+        ],
+        "studyPhase": {"standardCode": {"decode": "Phase III Trial"}},
+        "studyType": {"decode": "Interventional Study"},
+        "criteria": [{**criterion, "text": '<p>Aged <usdm:tag name="a"/></p>'}],
+        "studyDesigns": [
+            {
+                "interventionModel": {"decode": "Crossover Study"},
+                "trialIntentTypes": [{"decode": "Treatment Study"}],
+                "studyInterventions": [{"id": "I1", "name": "X", "type": {"decode": "Biologic"}}],
+                "dictionaries": [{"id": "D1", "parameterMaps": [tag_map]}],
+                "population": population,
+            }
+        ],
+    }
+    data = json.dumps({"study": {"versions": [version], "documentedBy": {"versions": []}}, "usdmVersion": "3.0.0"})
+    [s] = parse_bytes(data.encode(), "usdm3.json")
+    assert (s.id, s.registry, s.secondary_ids) == ("2020-001104-41", "EU CTR", ("SP-1",))
+    assert s.summary.sponsor == "ACME" and s.summary.phases == ("PHASE3",) and s.summary.study_type == "INTERVENTIONAL"
+    assert (s.eligibility.minimum_age_raw, s.eligibility.maximum_age_years) == ("18 Years", 65)
+    assert [c.text for c in s.eligibility.inclusion] == ["Aged 18"] and s.summary.enrollment == 120
+    assert [(i.type, i.name) for i in s.summary.interventions] == [("BIOLOGICAL", "X")]
+    assert (s.design.intervention_model, s.design.primary_purpose) == ("CROSSOVER", "TREATMENT")
+    assert s.source.warnings == ()
+
+
+def test_early_layout_wrapped_in_study() -> None:
+    early = json.loads((USDM / "DDF-RA_early-IG__Roche_NCT04320615_COVID.json").read_text(encoding="utf-8"))
+    [s] = parse_bytes(json.dumps({"study": early}).encode(), "wrapped.json")
+    assert s.id == "NCT04320615" and s.summary.acronym == "COVACTA"
+
+
+def test_megabyte_texts_are_cut_not_refused() -> None:
+    criteria = [{"category": {"decode": "Inclusion Criteria"}, "text": "<p>" + "word " * 600_000 + "</p>"}]
+    [s] = parse_bytes(_v4(studyDesigns=[{"eligibilityCriteria": criteria}], rationale="\n" * 2_000_000), "big.json")
+    assert s.eligibility.inclusion and s.summary.brief_summary is None

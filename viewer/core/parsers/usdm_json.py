@@ -19,6 +19,7 @@ NAME = "usdm-json"
 FALLBACK_REGISTRY = "CDISC USDM"
 _VERSION_ID = re.compile(r'"id"\s*:\s*"StudyVersion_\d+"')
 _EARLY = ('"studyProtocolVersions"', '"studyIdentifiers"', '"studyDesigns"')
+_EARLY_KEYS = ("studyDesigns", "studyIdentifiers", "studyProtocolVersions")
 # Registry ids first (NCT before the others), then the sponsor's; the first found is the study's id.
 _ARM_TYPES = (
     ("placebo", "PLACEBO_COMPARATOR"),
@@ -70,15 +71,18 @@ def parse(doc: Document) -> Iterator[Study]:
         raise doc.fail("not a USDM study definition (the JSON is not an object)")
     warnings: list[str] = []
     r = Reader(warnings)
-    if isinstance(data.get("study"), dict):
-        study = data["study"]
+    wrapped = data.get("study")
+    if isinstance(wrapped, dict) and "versions" not in wrapped and any(k in wrapped for k in _EARLY_KEYS):
+        fields = _Early(r, doc, warnings, wrapped).fields()  # USDM 1-2 served the early layout under "study"
+    elif isinstance(wrapped, dict):
+        study = wrapped
         versions = r.objs(study, "versions")
         if not versions:
             raise doc.fail("the USDM study has no versions")
         if len(versions) > 1:
             warnings.append(f"{len(versions)} study versions; the last is shown")
         fields = _V4(r, doc, warnings, data, study, versions[-1]).fields()
-    elif any(key in data for key in ("studyDesigns", "studyIdentifiers", "studyProtocolVersions")):
+    elif any(key in data for key in _EARLY_KEYS):
         fields = _Early(r, doc, warnings, data).fields()
     else:
         raise doc.fail("not a USDM study definition (no study, studyDesigns or studyIdentifiers)")
@@ -173,8 +177,15 @@ class _V4(_Base):
     ) -> None:
         super().__init__(r, doc, warnings)
         self.data, self.study, self.v = data, study, version
-        self.refs = References(version, r.objs(version, "dictionaries"))
-        self.orgs = {o.get("id"): o for o in r.objs(version, "organizations")}
+        designs = r.objs(version, "studyDesigns")
+        dictionaries = [*r.objs(version, "dictionaries"), *(x for d in designs for x in r.objs(d, "dictionaries"))]
+        self.refs = References(version, dictionaries)
+        orgs = [*r.objs(version, "organizations"), *(o for d in designs for o in r.objs(d, "organizations"))]
+        for ident in r.objs(version, "studyIdentifiers"):  # USDM 3: the scope organization inline
+            scope = r.obj(ident, "studyIdentifierScope")
+            if scope:
+                orgs.append(scope)
+        self.orgs = {o.get("id"): o for o in orgs}
 
     def text(self, parent: Any, key: str) -> str | None:
         value = self.r.text(parent, key)
@@ -182,6 +193,18 @@ class _V4(_Base):
 
     def org_name(self, org: Any) -> str | None:
         return self.one(org, "label") or self.one(org, "name")
+
+    def org_type(self, org: Any) -> str:
+        return (decode(self.r.obj(org, "type")) or decode(self.r.obj(org, "organizationType")) or "").lower()
+
+    def either(self, keys: tuple[str, ...], *parents: Any) -> Any:
+        """The first of `keys` present in the first parent that has one (USDM 3 and 4 name things apart)."""
+        for parent in parents:
+            if isinstance(parent, dict):
+                for key in keys:
+                    if parent.get(key) is not None:
+                        return parent[key]
+        return None
 
     def fields(self) -> dict[str, Any]:
         r, v = self.r, self.v
@@ -193,11 +216,10 @@ class _V4(_Base):
         titles = {(decode(r.obj(t, "type")) or "").lower(): self.one(t, "text") for t in r.objs(v, "titles")}
         ids = []
         for ident in r.objs(v, "studyIdentifiers"):
-            text = self.one(ident, "text")
-            org = self.orgs.get(ident.get("scopeId"), {})
-            kind = (decode(r.obj(org, "type")) or "").lower()
+            text = self.one(ident, "text") or self.one(ident, "studyIdentifier")
+            org = self.orgs.get(ident.get("scopeId"), {}) or r.obj(ident, "studyIdentifierScope")
             if text:
-                ids.append((text, self.org_name(org), "sponsor" in kind))
+                ids.append((text, self.org_name(org), "sponsor" in self.org_type(org)))
         identity, id_extra = self.id_fields(ids)
         interventions, by_id = self.interventions()
         arms = self.arms(design, by_id)
@@ -205,11 +227,11 @@ class _V4(_Base):
         cohorts = r.objs(population, "cohorts")
         ages = [a for a in (r.obj(c, "plannedAge") for c in cohorts) if a]
         if not age and ages:  # the population states no range of its own: its cohorts' span
-            low = min(ages, key=lambda a: _float(r.obj(a, "minValue").get("value"), float("inf")))
-            high = max(ages, key=lambda a: _float(r.obj(a, "maxValue").get("value"), float("-inf")))
-            age = {"minValue": r.obj(low, "minValue"), "maxValue": r.obj(high, "maxValue")}
+            low = min(ages, key=lambda a: _float(_bound(a, "minValue")[0], float("inf")))
+            high = max(ages, key=lambda a: _float(_bound(a, "maxValue")[0], float("-inf")))
+            age = {"minValue": low.get("minValue"), "maxValue": high.get("maxValue"), "unit": low.get("unit")}
         sexes = self.decodes(population, "plannedSex") or [x for c in cohorts for x in self.decodes(c, "plannedSex")]
-        enrollment = r.obj(population, "plannedEnrollmentNumber")
+        enrollment = population.get("plannedEnrollmentNumber")
         extra = {
             **id_extra,
             K.ORGANIZATION: self.org_name(self.sponsor()),
@@ -218,18 +240,13 @@ class _V4(_Base):
             K.PROTOCOL_STATUS: ", ".join(dict.fromkeys(self.decodes_of("versions", "status"))) or None,
             K.PROTOCOL_DATES: self.dates(),
             K.THERAPEUTIC_AREAS: "; ".join(dict.fromkeys(self.decodes(design, "therapeuticAreas"))) or None,
-            K.TRIAL_INTENT_TYPES: ", ".join(self.decodes(design, "intentTypes")) or None,
+            K.TRIAL_INTENT_TYPES: ", ".join(self.intents(design)) or None,
             K.STUDY_CHARACTERISTICS: ", ".join(self.decodes(design, "characteristics")) or None,
-            K.ENDPOINT_CLASSIFICATION: ", ".join(self.decodes(design, "subTypes")) or None,
+            K.ENDPOINT_CLASSIFICATION: ", ".join(self.decodes(design, "subTypes") or self.decodes(design, "trialTypes"))
+            or None,
             K.SAMPLING_METHOD: self.decoded(design, "samplingMethod"),
             K.REGULATORY_AUTHORITIES: "; ".join(
-                t
-                for t in (
-                    self.org_name(o)
-                    for o in self.orgs.values()
-                    if "regulatory" in (decode(r.obj(o, "type")) or "").lower()
-                )
-                if t
+                t for t in (self.org_name(o) for o in self.orgs.values() if "regulatory" in self.org_type(o)) if t
             )
             or None,
         }
@@ -239,8 +256,10 @@ class _V4(_Base):
                 "brief_title": titles.get("brief study title") or titles.get("public study title"),
                 "official_title": titles.get("official study title") or titles.get("scientific study title"),
                 "acronym": titles.get("study acronym"),
-                "phases": n.phases(self.decoded(design, "studyPhase")),
-                "study_type": n.study_type(self.decoded(design, "studyType") or design.get("instanceType")),
+                "phases": n.phases(decode(self.either(("studyPhase",), design, v))),
+                "study_type": n.study_type(
+                    decode(self.either(("studyType",), design, v)) or str(design.get("instanceType") or "")
+                ),
                 "sponsor": self.org_name(self.sponsor()),
                 "conditions": tuple(
                     dict.fromkeys(
@@ -252,15 +271,17 @@ class _V4(_Base):
                 ),
                 "interventions": interventions,
                 "enrollment": _int(
-                    r.obj(enrollment, "maxValue").get("value") if "maxValue" in enrollment else enrollment.get("value")
+                    _bound(
+                        enrollment, "maxValue" if isinstance(enrollment, dict) and "maxValue" in enrollment else "value"
+                    )[0]
                 ),
                 "enrollment_type": "ESTIMATED" if enrollment else None,
                 "brief_summary": self.text(v, "rationale"),
                 "detailed_description": self.narrative(),
             },
             "eligibility": eligibility_fields(
-                self.age(r.obj(age, "minValue")),
-                self.age(r.obj(age, "maxValue")),
+                self.age(*_bound(age, "minValue")),
+                self.age(*_bound(age, "maxValue")),
                 self.sex(sexes),
                 r.flag(population, "includesHealthySubjects"),
                 self.criteria(design),
@@ -273,13 +294,21 @@ class _V4(_Base):
             "extra": {k: val for k, val in extra.items() if val},
         }
 
+    def documents(self) -> list[dict[str, Any]]:
+        """The protocol documents: a list (USDM 4) or one object (USDM 3)."""
+        found = self.study.get("documentedBy")
+        return [found] if isinstance(found, dict) else self.r.objs(self.study, "documentedBy")
+
+    def intents(self, design: dict[str, Any]) -> list[str]:
+        return self.decodes(design, "intentTypes") or self.decodes(design, "trialIntentTypes")
+
     def decodes_of(self, key: str, code: str) -> list[str]:
-        docs = self.r.objs(self.data.get("study"), "documentedBy")
+        docs = self.documents()
         return [t for d in docs for x in self.r.objs(d, key) for t in [decode(self.r.obj(x, code))] if t]
 
     def dates(self) -> str | None:
         dates = [*self.r.objs(self.v, "dateValues")]
-        for d in self.r.objs(self.study, "documentedBy"):
+        for d in self.documents():
             for x in self.r.objs(d, "versions"):
                 dates += self.r.objs(x, "dateValues")
         shown = [
@@ -295,21 +324,31 @@ class _V4(_Base):
                 for org_id in self.r.texts(role, "organizationIds"):
                     if org_id in self.orgs:
                         return self.orgs[org_id]
-        scoping = {i.get("scopeId") for i in self.r.objs(self.v, "studyIdentifiers")}
-        sponsors = [o for o in self.orgs.values() if "sponsor" in (decode(self.r.obj(o, "type")) or "").lower()]
+        scoping = {
+            i.get("scopeId") or self.r.obj(i, "studyIdentifierScope").get("id")
+            for i in self.r.objs(self.v, "studyIdentifiers")
+        }
+        sponsors = [o for o in self.orgs.values() if "sponsor" in self.org_type(o)]
         return next((o for o in sponsors if o.get("id") in scoping), sponsors[0] if sponsors else None)
 
-    def age(self, quantity: dict[str, Any]) -> str | None:
-        value = _number(quantity.get("value"))
+    def age(self, number: Any, unit_code: Any) -> str | None:
+        value = _number(number)
         if value is None:
             return None
-        unit = decode(self.r.obj(quantity, "unit")) or "Years"
+        unit = decode(unit_code) or "Years"
         return f"{value} {unit if value == '1' or unit.endswith('s') else unit + 's'}"
 
     def criteria(self, design: dict[str, Any]) -> str | None:
         items = {i.get("id"): i for i in self.r.objs(self.v, "eligibilityCriterionItems")}
         sections: dict[str, list[str]] = {"inclusion": [], "exclusion": []}
-        for c in self.objs(design, "eligibilityCriteria", "eligibility criteria"):
+        criteria = self.objs(design, "eligibilityCriteria", "eligibility criteria")
+        if not criteria:  # USDM 3: the version's criteria, those the population names (all if it names none)
+            population = self.r.obj(design, "population")
+            named = set(self.r.texts(population, "criterionIds"))
+            listed = self.objs(self.v, "criteria", "eligibility criteria")
+            criteria = [c for c in listed if not named or c.get("id") in named]
+            criteria = criteria or self.objs(population, "criteria", "eligibility criteria")  # earlier 3.x drafts
+        for c in criteria:
             item = items.get(c.get("criterionItemId"), c)
             text = self.text(item, "text") or self.one(c, "label") or self.one(c, "name")
             if not text:
@@ -344,7 +383,11 @@ class _V4(_Base):
         products = {p.get("id"): p for p in r.objs(self.v, "administrableProducts")}
         used: set[Any] = set()
         out, names = [], {}
-        for i in self.objs(self.v, "studyInterventions", "interventions"):
+        designs = self.r.objs(self.v, "studyDesigns")
+        listed = self.r.objs(self.v, "studyInterventions") or [
+            i for d in designs[:1] for i in self.r.objs(d, "studyInterventions")
+        ]
+        for i in self.doc.take(listed, "interventions", self.warnings):
             name = self.one(i, "label") or self.one(i, "name") or "(unnamed)"
             names[str(i.get("id"))] = name
             administrations = r.objs(i, "administrations")
@@ -408,14 +451,14 @@ class _V4(_Base):
 
     def design(self, design: dict[str, Any], arms: int) -> dict[str, Any]:
         observational = "observational" in str(design.get("instanceType", "")).lower()
-        model = _code(self.decoded(design, "model"))
+        model = _code(decode(self.either(("model", "interventionModel"), design)))
         fields: dict[str, Any] = {
             "observational_model" if observational else "intervention_model": model,
             "time_perspective": _code(self.decoded(design, "timePerspective")),
             "masking": n.masking((self.decoded(design, "blindingSchema") or "").removesuffix(" Study") or None)[0],
             "number_of_arms": arms or None,
         }
-        for raw in (*self.decodes(design, "intentTypes"), *self.decodes(design, "characteristics")):
+        for raw in (*self.intents(design), *self.decodes(design, "characteristics")):
             term = n.design_term(raw.removesuffix(" Study"))
             purpose = _PURPOSES.get(_code(raw) or "")
             if purpose and "primary_purpose" not in fields:
@@ -446,7 +489,7 @@ class _V4(_Base):
         """The protocol document's sections in order: "1.1. Synopsis" and its text, images dropped."""
         items = {i.get("id"): i for i in self.r.objs(self.v, "narrativeContentItems")}
         parts: list[str] = []
-        for document in self.r.objs(self.study, "documentedBy"):
+        for document in self.documents():
             for version in self.r.objs(document, "versions")[-1:]:
                 for section in self.objs(version, "contents", "narrative sections"):
                     heading = " ".join(
@@ -475,11 +518,13 @@ class _Early(_Base):
         sponsor = None
         for ident in r.objs(d, "studyIdentifiers"):
             scope = r.obj(ident, "studyIdentifierScope")
-            is_sponsor = "sponsor" in (self.decoded(scope, "organisationType") or "").lower()
+            kind = self.decoded(scope, "organisationType") or self.decoded(scope, "type") or ""
+            name = self.one(scope, "organisationName") or self.one(scope, "label") or self.one(scope, "name")
+            is_sponsor = "sponsor" in kind.lower()
             if is_sponsor and sponsor is None:
-                sponsor = self.one(scope, "organisationName")
+                sponsor = name
             if text := self.one(ident, "studyIdentifier"):
-                ids.append((text, self.one(scope, "organisationName"), is_sponsor))
+                ids.append((text, name, is_sponsor))
         identity, id_extra = self.id_fields(ids)
         protocol = (r.objs(d, "studyProtocolVersions") or [{}])[-1]
         design = (self.objs(d, "studyDesigns", "study designs") or [{}])[0]
@@ -536,7 +581,7 @@ class _Early(_Base):
                 "official_title": self.one(protocol, "officialTitle") or self.one(d, "studyTitle"),
                 "acronym": self.one(d, "studyAcronym"),
                 "phases": n.phases(self.decoded(d, "studyPhase")),
-                "study_type": n.study_type(self.decoded(d, "studyType")),
+                "study_type": n.study_type(self.decoded(d, "studyType") or self.decoded(d, "type")),
                 "sponsor": sponsor,
                 "conditions": tuple(
                     dict.fromkeys(
@@ -570,6 +615,16 @@ class _Early(_Base):
             },
             "extra": {k: val for k, val in extra.items() if val},
         }
+
+
+def _bound(range_: Any, key: str) -> tuple[Any, Any]:
+    """(number, unit code) of a Range's bound: a Quantity (USDM 4) or a bare number with the Range's unit (3)."""
+    if not isinstance(range_, dict):
+        return None, None
+    bound = range_.get(key)
+    if isinstance(bound, dict):
+        return bound.get("value"), bound.get("unit")
+    return bound, range_.get("unit")
 
 
 def _float(value: Any, default: float) -> float:

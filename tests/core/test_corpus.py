@@ -21,6 +21,9 @@ SUPPORTED = sorted(
         *SEEDS.glob("*.txt"),
         *CORPUS.glob("D_euctr_text/*.txt"),
         *CORPUS.glob("E_ictrp_xml/*.xml"),
+        *CORPUS.glob("A1_ctgov_api_v1_classic_json/*.json"),
+        *CORPUS.glob("C_ctgov_archive_page_html/*.html"),
+        *CORPUS.glob("F_usdm_json/*.json"),
     ]
 )
 EVERYTHING = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix != ".md")

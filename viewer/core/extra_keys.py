@@ -83,9 +83,15 @@ SITES_PLANNED = "Sites planned"
 SOURCE_OF_SUPPORT = "Source of support"
 SOURCE_REGISTER = "Source register"
 TARGET_SIZE = "Target size (as registered)"
-THERAPEUTIC_AREA = "Therapeutic area"
 TRIAL_SCOPE = "Trial scope"
 TRIAL_RESULTS = "Trial results"
+PROTOCOL_DATES = "Protocol dates"
+PROTOCOL_STATUS = "Protocol status"
+PROTOCOL_VERSION = "Protocol version"
+STUDY_CHARACTERISTICS = "Study characteristics"
+THERAPEUTIC_AREAS = "Therapeutic areas"
+TRIAL_INTENT_TYPES = "Trial intent types"
+USDM_VERSION = "USDM version"
 
 KNOWN: frozenset[str] = frozenset(
     {
@@ -166,9 +172,15 @@ KNOWN: frozenset[str] = frozenset(
         SOURCE_OF_SUPPORT,
         SOURCE_REGISTER,
         TARGET_SIZE,
-        THERAPEUTIC_AREA,
         TRIAL_SCOPE,
         TRIAL_RESULTS,
+        PROTOCOL_DATES,
+        PROTOCOL_STATUS,
+        PROTOCOL_VERSION,
+        STUDY_CHARACTERISTICS,
+        THERAPEUTIC_AREAS,
+        TRIAL_INTENT_TYPES,
+        USDM_VERSION,
     }
 )
 """Every key above."""

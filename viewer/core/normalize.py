@@ -374,3 +374,33 @@ def registry_for_id(identifier: str | None) -> str | None:
         if pattern.match(identifier.strip()):
             return registry
     return None
+
+
+# Archive-era records list their design as loose terms ("Randomized", "Open Label", "Efficacy Study").
+_DESIGN_FACETS = {
+    **dict.fromkeys(("RANDOMIZED", "NON_RANDOMIZED"), "allocation"),
+    **dict.fromkeys(("SINGLE_GROUP", "PARALLEL", "CROSSOVER", "FACTORIAL", "SEQUENTIAL"), "intervention_model"),
+    **dict.fromkeys(("TREATMENT", "PREVENTION", "DIAGNOSTIC", "SUPPORTIVE_CARE", "SCREENING",
+                     "HEALTH_SERVICES_RESEARCH", "BASIC_SCIENCE", "DEVICE_FEASIBILITY"), "primary_purpose"),
+    **dict.fromkeys(("COHORT", "CASE_CONTROL", "CASE_ONLY", "CASE_CROSSOVER", "ECOLOGIC_OR_COMMUNITY",
+                     "FAMILY_BASED", "DEFINED_POPULATION", "NATURAL_HISTORY"), "observational_model"),
+    **dict.fromkeys(("PROSPECTIVE", "RETROSPECTIVE", "CROSS_SECTIONAL", "LONGITUDINAL"), "time_perspective"),
+}  # fmt: skip
+_MASK_LEVELS = {"NONE", "SINGLE", "DOUBLE", "TRIPLE", "QUADRUPLE"}
+
+
+def design_term(raw: str | None) -> tuple[str, str] | None:
+    """One archive design term -> (facet, v2 code): "Open Label" -> ("masking", "NONE"),
+    "Single Group Assignment" -> ("intervention_model", "SINGLE_GROUP"), "Efficacy Study" ->
+    ("endpoint_classification", "EFFICACY_STUDY"); None for other terms ("Active Control")."""
+    value = code(raw)
+    if value is None:
+        return None
+    if facet := _DESIGN_FACETS.get(value):
+        return facet, value
+    level = masking(raw)[0]
+    if level in _MASK_LEVELS or level == "NO_MASKING":
+        return "masking", "NONE" if level == "NO_MASKING" else level
+    if value.endswith("_STUDY"):
+        return "endpoint_classification", value
+    return None

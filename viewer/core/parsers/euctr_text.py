@@ -378,7 +378,7 @@ def _extra(
         K.OTHER_DESIGN_TERMS: "; ".join(other_design) or None,
         K.TRIAL_SCOPE: ", ".join(scope) or None,
         K.AGE_GROUPS: "; ".join(ages) or None,
-        K.THERAPEUTIC_AREA: base.get("E.1.1.2") or _first(trial, "E.1.1.2"),
+        K.THERAPEUTIC_AREAS: base.get("E.1.1.2") or _first(trial, "E.1.1.2"),
         K.RARE_DISEASE: base.get("E.1.3"),
         K.MEDDRA_TERMS: "; ".join(_meddra(base)) or None,
         K.PAEDIATRIC_INVESTIGATION_PLAN: " ".join(p for p in (base.get("A.7"), base.get("A.8")) if p) or None,

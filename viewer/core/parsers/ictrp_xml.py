@@ -437,7 +437,7 @@ def _extra(
         K.STUDY_DESIGN: design,
         K.AGE_GROUPS: ", ".join(groups) or None,
         K.MEDDRA_TERMS: "; ".join(meddra) or None,
-        K.THERAPEUTIC_AREA: area,
+        K.THERAPEUTIC_AREAS: area,
         K.RETROSPECTIVELY_REGISTERED: _one(f, "Retrospective_flag"),
         K.SOURCE_OF_SUPPORT: _one(f, "Source_Support"),
         K.ETHICS_REVIEW: "; ".join(ethics) or None,

@@ -36,6 +36,7 @@ class LibraryPane(QWidget):
     sort_changed = Signal(int, bool)  # column (-1: order opened), descending
     filtered = Signal()  # the rows shown changed (filter typed or cleared)
     selection_changed = Signal(int)  # how many studies are selected
+    counts_changed = Signal(str)  # "3 studies", "1 of 180 studies"
 
     def __init__(self, model: LibraryModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,6 +106,8 @@ class LibraryPane(QWidget):
         header.sortIndicatorChanged.connect(self._on_sort_indicator)
         self.view.selectionModel().selectionChanged.connect(self._on_selection)
         self.model.rowsInserted.connect(self._on_rows_inserted)
+        for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.filtered):
+            signal.connect(self._count)
 
     def selected_studies(self) -> list[Study]:
         rows = self.view.selectionModel().selectedRows()
@@ -128,6 +131,12 @@ class LibraryPane(QWidget):
         order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
         self.view.horizontalHeader().setSortIndicator(column, order)
         self.proxy.sort(column, order)
+
+    @Slot()
+    def _count(self) -> None:
+        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        noun = "study" if total == 1 else "studies"
+        self.counts_changed.emit(f"{shown:,} of {total:,} {noun}" if shown != total else f"{total:,} {noun}")
 
     def shown_count(self) -> int:
         """Rows the filter lets through."""

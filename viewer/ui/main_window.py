@@ -48,6 +48,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self._painted = self._checked_layout = False
         self._refreshed = 0  # studies of the current request that were already in the library
+        self._shown_links: tuple[Study, ...] = ()
         self._zoom = settings.zoom
         from viewer.ui.zoom import base_font
 
@@ -128,11 +129,11 @@ class MainWindow(QMainWindow):
 
         self.library.study_selected.connect(self._on_study_selected)
         self.library.remove_requested.connect(self.keeper.remove)
-        self.library.sort_changed.connect(self._on_sort_changed)
         self.library.remove_action.changed.connect(lambda: a.remove.setEnabled(self.library.remove_action.isEnabled()))
         self.tree.node_selected.connect(self._on_node_selected)
-        for signal in (self.library_model.rowsInserted, self.library_model.rowsRemoved, self.library.filtered):
-            signal.connect(self._update_counts)
+        self.library.counts_changed.connect(self.counts.setText)
+        for signal in (self.library_model.rowsInserted, self.library_model.rowsRemoved):
+            signal.connect(self._refresh_links)
 
     # Opening ----------------------------------------------------------------------------------
     @property
@@ -215,25 +216,22 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_study_selected(self, study: Study | None) -> None:
-        self.tree.show_study(study, self.library_model.linked(study) if study is not None else ())
+        self._shown_links = self.library_model.linked(study) if study is not None else ()
+        self.tree.show_study(study, self._shown_links)
         self.setWindowTitle(f"{APP_TITLE} — {study.id}: {study.title}" if study is not None else APP_TITLE)
         for action in self.actions_.study_actions:
             action.setEnabled(study is not None)
 
+    @Slot()
+    def _refresh_links(self) -> None:
+        """A study that arrives may be the shown study's twin in another registry: its tree says so at once."""
+        study = self.current_study()
+        if study is not None and self.library_model.linked(study) != self._shown_links:
+            self._on_study_selected(study)
+
     @Slot(object)
     def _on_node_selected(self, node: Node | None) -> None:
         self.detail.show_node(node, self.tree.trail())
-
-    @Slot()
-    def _update_counts(self) -> None:
-        total, shown = self.library_model.rowCount(), self.library.shown_count()
-        noun = "study" if total == 1 else "studies"
-        self.counts.setText(f"{shown:,} of {total:,} {noun}" if shown != total else f"{total:,} {noun}")
-
-    @Slot(int, bool)
-    def _on_sort_changed(self, column: int, descending: bool) -> None:
-        self.settings.sort = (column, descending)
-        self.actions_.sort.get(column, self.actions_.sort[-1]).setChecked(True)
 
     def current_study(self) -> Study | None:
         return self.library.current_study()

@@ -36,6 +36,7 @@ class WindowCommands(QObject):
         a.compare.setEnabled(False)
         window.library.selection_changed.connect(lambda n: a.compare.setEnabled(n == 2))
         window.tree.open_requested.connect(window.library.select_study)
+        window.library.sort_changed.connect(self.remember_sort)
         window.tree.compare_requested.connect(self.compare_current_with)
         a.open.triggered.connect(self.open_files_dialog)
         a.open_folder.triggered.connect(self.open_folder_dialog)
@@ -135,6 +136,12 @@ class WindowCommands(QObject):
         other = pick_study(self.window, study, others)
         if other is not None:
             self.open_comparison(study, other)
+
+    @Slot(int, bool)
+    def remember_sort(self, column: int, descending: bool) -> None:
+        self.window.settings.sort = (column, descending)
+        actions = self.window.actions_.sort
+        actions.get(column, actions[-1]).setChecked(True)
 
     @Slot(object)
     def compare_current_with(self, other: Study) -> None:

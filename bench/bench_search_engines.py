@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import json
 import os
 import platform
@@ -42,6 +43,8 @@ SNIPPETS = (
     "countries",
 )
 """tantivy snippets: the first of these fields whose snippet highlights something (FTS5 picks its best column)."""
+ALL_BOOSTS = {"all": 1.0, "id": 3.0, "title": 2.0, "conditions": 1.0, "interventions": 1.0}
+"""With a catch-all field: a title word scores all + title = 3, as BOOSTS gives it without one."""
 PHASES = ("EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4", "NA")
 NO_MIN, NO_MAX = 0.0, 200.0
 """Ages stated nowhere are stored as these, so an age-range filter is two plain comparisons."""
@@ -149,10 +152,12 @@ def fts5_searcher(path: Path) -> Callable[[str, Filters], tuple[int, list[tuple[
 # --- tantivy ----------------------------------------------------------------------------------------------
 
 
-def tantivy_schema(t: Any) -> Any:
+def tantivy_schema(t: Any, all_field: bool) -> Any:
     builder = t.SchemaBuilder()
     for field in SEARCHED:
         builder.add_text_field(field, stored=True, tokenizer_name="fold")
+    if all_field:
+        builder.add_text_field("all", tokenizer_name="fold")
     for field in ("phase", "status", "sex"):
         builder.add_text_field(field, tokenizer_name="raw")
     for field in ("min_age", "max_age"):
@@ -160,8 +165,8 @@ def tantivy_schema(t: Any) -> Any:
     return builder.build()
 
 
-def tantivy_open(t: Any, path: Path, create: bool = False) -> Any:
-    index = t.Index(tantivy_schema(t), path=str(path)) if create else t.Index.open(str(path))
+def tantivy_open(t: Any, path: Path, create: bool = False, all_field: bool = False) -> Any:
+    index = t.Index(tantivy_schema(t, all_field), path=str(path)) if create else t.Index.open(str(path))
     # Tokenizers are not stored in the index: every process that opens it registers them again.
     index.register_tokenizer("fold", fold_analyzer(t))
     return index
@@ -173,16 +178,18 @@ def fold_analyzer(t: Any) -> Any:
     return builder.filter(t.Filter.lowercase()).filter(t.Filter.ascii_fold()).build()
 
 
-def tantivy_build(path: Path, studies: list[dict[str, Any]]) -> dict[str, float]:
+def tantivy_build(path: Path, studies: list[dict[str, Any]], all_field: bool = False) -> dict[str, float]:
     import tantivy as t
 
-    index = tantivy_open(t, path, create=True)
+    index = tantivy_open(t, path, create=True, all_field=all_field)
     start = time.perf_counter()
     writer = index.writer(heap_size=256_000_000, num_threads=2)
     for s in studies:
         doc = t.Document()
         for field in SEARCHED:
             doc.add_text(field, s[field])
+        if all_field:
+            doc.add_text("all", "\n".join(s[field] for field in SEARCHED))
         for phase in s["phase"]:
             doc.add_text("phase", phase)
         doc.add_text("status", s["status"])
@@ -198,7 +205,9 @@ def tantivy_build(path: Path, studies: list[dict[str, Any]]) -> dict[str, float]
     return {"insert_s": committed - start, "optimize_s": end - committed, "build_s": end - start}
 
 
-def tantivy_searcher(path: Path) -> Callable[[str, Filters], tuple[int, list[tuple[str, str]]]]:
+def tantivy_searcher(
+    path: Path, all_field: bool = False
+) -> Callable[[str, Filters], tuple[int, list[tuple[str, str]]]]:
     import tantivy as t
 
     index = tantivy_open(t, path)
@@ -229,7 +238,11 @@ def tantivy_searcher(path: Path) -> Callable[[str, Filters], tuple[int, list[tup
 
     def search(text: str, filters: Filters, full: bool = True) -> tuple[int, list[tuple[str, str]]]:
         node = sq.parse(text, SEARCHED)
-        query = sq.to_tantivy(node, t, searcher, schema, analyzer.analyze, BOOSTS)
+        highlight = query = sq.to_tantivy(node, t, searcher, schema, analyzer.analyze, BOOSTS)
+        if all_field:
+            # Unscoped words search the catch-all field and the boosted ones: 5 posting lists, not 11.
+            # Snippets still need the per-field terms: that query is built, not run.
+            query = sq.to_tantivy(node, t, searcher, schema, analyzer.analyze, ALL_BOOSTS)
         if filters:
             query = Q.boolean_query([(t.Occur.Must, query), *filter_query(filters)])
         result = searcher.search(query, LIMIT, count=full)
@@ -237,7 +250,7 @@ def tantivy_searcher(path: Path) -> Callable[[str, Filters], tuple[int, list[tup
             return -1, [(searcher.doc(address).get_first("id"), "") for _, address in result.hits]
         generators = {}
         for field in SNIPPETS:
-            generators[field] = generator = t.SnippetGenerator.create(searcher, query, schema, field)
+            generators[field] = generator = t.SnippetGenerator.create(searcher, highlight, schema, field)
             generator.set_max_num_chars(100)
         words = sq.words(node, analyzer.analyze)
         rows = []
@@ -268,6 +281,10 @@ def snippet(doc: Any, generators: dict[str, Any], words: tuple[str, ...]) -> str
 ENGINES: dict[str, tuple[Callable[[Path, list[dict[str, Any]]], dict[str, float]], Callable[[Path], Any]]] = {
     "fts5": (fts5_build, fts5_searcher),
     "tantivy": (tantivy_build, tantivy_searcher),
+    "tantivy-all": (
+        functools.partial(tantivy_build, all_field=True),
+        functools.partial(tantivy_searcher, all_field=True),
+    ),
 }
 
 
@@ -367,11 +384,12 @@ def report(n: int, args: argparse.Namespace) -> None:
 
 def table(n: int, text: int, as_json: int, measured: dict[str, dict[str, Any]]) -> None:
     names = list(measured)
-    print(f"\n{'':34}" + "".join(f"{e:>12}" for e in names) + ("   fts5/tantivy" if len(names) == 2 else ""))
+    # Ratios: the first engine over each of the others.
+    print(f"\n{'':34}" + "".join(f"{e:>14}" for e in names) + "".join(f"{names[0] + '/' + e:>20}" for e in names[1:]))
 
     def line(label: str, values: list[float], fmt: str) -> None:
-        ratio = f"{values[0] / values[1]:>15.1f}x" if len(values) == 2 and values[1] else ""
-        print(f"{label:34}" + "".join(f"{format(v, fmt):>12}" for v in values) + ratio)
+        ratios = "".join(f"{values[0] / v:>19.1f}x" if v else f"{'-':>20}" for v in values[1:])
+        print(f"{label:34}" + "".join(f"{format(v, fmt):>14}" for v in values) + ratios)
 
     line("build s (insert + merge)", [m["build_s"] for m in measured.values()], ".1f")
     line("  of which merge/optimize s", [m["optimize_s"] for m in measured.values()], ".1f")
@@ -391,16 +409,21 @@ def table(n: int, text: int, as_json: int, measured: dict[str, dict[str, Any]]) 
     line("  at end: anonymous MB", [m["mem_mb"]["RssAnon"] for m in measured.values()], ".0f")
     line("  at end: file-backed MB", [m["mem_mb"]["RssFile"] for m in measured.values()], ".0f")
     print(f"\nper query, median ms of the timed runs (top {LIMIT}, snippets, total count; ids only in brackets):")
-    print(f"{'':28}{'query':34}" + "".join(f"{e:>19}{'hits':>9}" for e in names) + "  same count  top-20 overlap")
+    print(
+        f"{'':28}{'query':34}"
+        + "".join(f"{e:>19}{'hits':>9}" for e in names)
+        + "  same count  top-20 overlap (first two)"
+    )
     for i, (label, text_q, filters) in enumerate(QUERIES):
         qs = [m["queries"][i] for m in measured.values()]
         shown = text_q + (" " + ",".join(f"{k}={v}" for k, v in filters.items()) if filters else "")
         cells = "".join(f"{statistics.median(q['ms']):>9.2f} ({statistics.median(q['ranked_ms']):>7.2f})"
                         f"{q['count']:>9,}" for q in qs)  # fmt: skip
         extra = ""
-        if len(qs) == 2:
+        if len(qs) >= 2:
             overlap = len(set(qs[0]["ids"]) & set(qs[1]["ids"]))
-            extra = f"  {'yes' if qs[0]['count'] == qs[1]['count'] else 'NO':>10}  {overlap:>6}/{len(qs[0]['ids'])}"
+            same = len({q["count"] for q in qs}) == 1
+            extra = f"  {'yes' if same else 'NO':>10}  {overlap:>6}/{len(qs[0]['ids'])}"
         print(f"{label:28}{shown[:34]:34}{cells}{extra}")
     for e, m in measured.items():
         unlit = [q["label"] for q in m["queries"] if q["count"] and q["highlighted"] < min(q["count"], LIMIT)]

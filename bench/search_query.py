@@ -127,7 +127,9 @@ def to_tantivy(node: Node, t: Any, searcher: Any, schema: Any, analyze: Callable
         return t.Query.empty_query()
     per_field = []
     for field in [node.field] if node.field else list(boosts):
-        per_field.append(t.Query.boost_query(_leaf(field, words, node.prefix, t, searcher, schema), boosts[field]))
+        per_field.append(
+            t.Query.boost_query(_leaf(field, words, node.prefix, t, searcher, schema), boosts.get(field, 1.0))
+        )
     return per_field[0] if len(per_field) == 1 else t.Query.boolean_query([(t.Occur.Should, q) for q in per_field])
 
 

@@ -51,10 +51,30 @@ class Group:
         return studies, errors
 
 
+def _html(data: bytes) -> None:
+    """The raw HTML baseline: the standard library's parser, the one the page parser is built on."""
+    from html.parser import HTMLParser
+
+    parser = HTMLParser()
+    parser.feed(data.decode("utf-8", "replace"))
+    parser.close()
+
+
+def _lines(data: bytes) -> list[str]:
+    """The raw baseline for page text and section-coded text: decode and split into lines."""
+    return data.decode("utf-8", "replace").splitlines()
+
+
 def load(scale: int) -> list[Group]:
     groups = [
         Group("CT.gov API v2 JSON", "A_ctgov_api_v2_json", "*.json", json.loads, []),
+        Group("CT.gov API v1 JSON", "A1_ctgov_api_v1_classic_json", "*.json", json.loads, []),
         Group("CT.gov legacy XML", "B_ctgov_legacy_xml", "**/*.xml", ET.fromstring, []),
+        Group("CT.gov archive HTML", "C_ctgov_archive_page_html", "*.html", _html, []),
+        Group("EU CTR text", "D_euctr_text", "*.txt", _lines, []),
+        Group("WHO ICTRP XML", "E_ictrp_xml", "*.xml", ET.fromstring, []),
+        Group("CDISC USDM JSON", "F_usdm_json", "*.json", json.loads, []),
+        Group("page text (seeds)", "../seeds", "*.txt", _lines, []),
     ]
     for group in groups:
         paths = sorted((CORPUS / group.folder).glob(group.pattern))
@@ -102,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
                 raw_times[group.label].append(raw)
                 our_times[group.label].append(ours)
 
-    header = f"{'format':<20} " + " ".join(f"{title:>{width}}" for title, width in COLUMNS)
+    header = f"{'format':<21} " + " ".join(f"{title:>{width}}" for title, width in COLUMNS)
     print(f"corpus {CORPUS} x{args.scale}, median of {args.rounds} rounds, Python {sys.version.split()[0]}")
     print(header)
     print("-" * len(header))
@@ -130,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _row(label: str, files: int, studies: int, errors: int, raw: float, ours: float) -> str:
     rate = studies / ours if ours else float("inf")
-    return f"{label:<20} {files:>6} {studies:>7} {errors:>6} {raw:>8.4f} {ours:>8.4f} {rate:>10.0f} {ours / raw:>7.1f}x"
+    return f"{label:<21} {files:>6} {studies:>7} {errors:>6} {raw:>8.4f} {ours:>8.4f} {rate:>10.0f} {ours / raw:>7.1f}x"
 
 
 if __name__ == "__main__":

@@ -55,21 +55,31 @@ def make_study(doc: Document, fmt: str, record: int, fields: dict[str, Any], war
 
 
 def _bound(doc: Document, value: Any, where: str, warnings: list[str]) -> Any:
-    """Cut over-long lists and texts in place, recursively (one pass over what the parser built)."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if isinstance(item, str):
-                if len(item) > doc.policy.max_text_chars:
-                    value[key] = doc.cut(item, f"{where}{key}", warnings)
-            elif isinstance(item, list | tuple | dict):
-                value[key] = _bound(doc, item, f"{where}{key}.", warnings)
-        return value
-    if isinstance(value, list | tuple):
-        if len(value) > doc.policy.max_list_items:
-            value = doc.take(value, where.rstrip("."), warnings)
-        if value and isinstance(value[0], dict | list | tuple):
-            for item in value:
-                _bound(doc, item, where, warnings)
-        elif value and isinstance(value[0], str) and any(len(v) > doc.policy.max_text_chars for v in value):
-            value = type(value)(doc.cut(v, where.rstrip("."), warnings) or "" for v in value)
+    """Cut over-long lists and texts in place (one pass over what the parser built; paths built only
+    for what is cut, so the common case costs a type check per value)."""
+    max_items, max_text = doc.policy.max_list_items, doc.policy.max_text_chars
+    stack: list[tuple[Any, tuple[str, ...]]] = [(value, ())]
+    while stack:
+        container, path = stack.pop()
+        if type(container) is dict:
+            for key, item in container.items():
+                kind = type(item)
+                if kind is str:
+                    if len(item) > max_text:
+                        container[key] = doc.cut(item, ".".join((*path, key)), warnings)
+                elif kind is list or kind is tuple:
+                    if len(item) > max_items:
+                        item = container[key] = doc.take(item, ".".join((*path, key)), warnings)
+                    if not item:
+                        continue
+                    if type(item[0]) is str:  # a list of texts (conditions, keywords): cut each in place
+                        if any(len(text) > max_text for text in item):
+                            where_ = ".".join((*path, key))
+                            container[key] = type(item)(doc.cut(text, where_, warnings) or "" for text in item)
+                    else:
+                        stack.append((item, (*path, key)))
+                elif kind is dict:
+                    stack.append((item, (*path, key)))
+        else:  # a list or tuple of containers, already cut to length
+            stack.extend((item, path) for item in container if type(item) in (dict, list, tuple))
     return value

@@ -9,7 +9,6 @@ one path, and this is the only module that knows where bundled files live. A mis
 
 from __future__ import annotations
 
-import importlib.resources
 from functools import cache
 from pathlib import Path
 
@@ -39,7 +38,10 @@ class MissingResource(FileNotFoundError):
 @cache
 def _root(package: str) -> Path:
     # Every install the viewer supports has these packages as folders on disk (no zip imports), so a
-    # Path is safe to hand to Qt, which reads some files (INI palettes) itself.
+    # Path is safe to hand to Qt, which reads some files (INI palettes) itself. Imported here: the first
+    # paint needs one style sheet, not importlib.resources' machinery (~10 ms) at import time.
+    import importlib.resources
+
     return Path(str(importlib.resources.files(package)))
 
 

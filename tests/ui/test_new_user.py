@@ -244,6 +244,8 @@ def test_sort_order_is_remembered(qtbot: QtBot, tmp_path: Path) -> None:
 
 def test_every_interactive_widget_has_an_accessible_name(qtbot: QtBot, window: MainWindow) -> None:
     _shown(qtbot, window)
+    [clear] = window.library.filter_edit.findChildren(QToolButton)  # as a screen reader sees the filter box
+    assert clear.accessibleName() == "Clear filter"
     for button in window.findChildren(QToolButton):
         if button.isVisibleTo(window) and button.objectName() != "qt_toolbar_ext_button":
             assert button.accessibleName() or button.text() or button.defaultAction(), button

@@ -92,7 +92,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as config:
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CONFIG_HOME": config}
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CONFIG_HOME": config, "TRIALVIEWER_HOME": config}
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
         _once(BARE, env), _once(VIEWER, env)  # warm the file cache; not counted
         bare: list[float] = []

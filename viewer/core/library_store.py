@@ -43,8 +43,29 @@ class LibraryStore:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or data_dir() / "library.sqlite3"
-        self.problems: list[str] = []
-        self._db = self._open()
+        self._problems: list[str] = []
+        self._opened = False
+        self._connection: sqlite3.Connection | None = None
+
+    @property
+    def problems(self) -> list[str]:
+        self._ensure_open()
+        return self._problems
+
+    @property
+    def _db(self) -> sqlite3.Connection | None:
+        """The database, opened on first use: the window paints before the library is read."""
+        self._ensure_open()
+        return self._connection
+
+    @_db.setter
+    def _db(self, value: sqlite3.Connection | None) -> None:
+        self._connection = value
+
+    def _ensure_open(self) -> None:
+        if not self._opened:
+            self._opened = True
+            self._connection = self._open()
 
     def _open(self) -> sqlite3.Connection | None:
         try:
@@ -55,24 +76,24 @@ class LibraryStore:
             return db
         except sqlite3.DatabaseError as exc:
             if not self.path.exists():
-                self.problems.append(f"the library cannot be kept ({exc}); it lasts this session only")
+                self._problems.append(f"the library cannot be kept ({exc}); it lasts this session only")
                 return None
             kept = self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
             try:
                 os.replace(self.path, kept)
             except OSError as move_error:
-                self.problems.append(f"the library file {self.path} is damaged and cannot be moved ({move_error})")
+                self._problems.append(f"the library file {self.path} is damaged and cannot be moved ({move_error})")
                 return None
-            self.problems.append(
+            self._problems.append(
                 f"the library file was damaged and has been started afresh; the old one is kept as {kept}"
             )
             try:
                 return self._connect()
             except sqlite3.DatabaseError as again:
-                self.problems.append(f"the library cannot be kept ({again}); it lasts this session only")
+                self._problems.append(f"the library cannot be kept ({again}); it lasts this session only")
                 return None
         except OSError as exc:
-            self.problems.append(f"the library cannot be kept in {self.path.parent} ({exc.strerror or exc})")
+            self._problems.append(f"the library cannot be kept in {self.path.parent} ({exc.strerror or exc})")
             return None
 
     def _connect(self) -> sqlite3.Connection:
@@ -95,7 +116,7 @@ class LibraryStore:
         except sqlite3.Error as exc:
             message = f"the library could not be saved ({exc})"
             if message not in self.problems:
-                self.problems.append(message)
+                self._problems.append(message)
 
     def entries(self) -> list[Entry]:
         """Every file in the library, in the order it was added."""
@@ -104,7 +125,7 @@ class LibraryStore:
         try:
             rows = self._db.execute("SELECT path, added, missing FROM entries ORDER BY added, path").fetchall()
         except sqlite3.Error as exc:
-            self.problems.append(f"the library could not be read ({exc})")
+            self._problems.append(f"the library could not be read ({exc})")
             return []
         return [Entry(str(p), float(a), bool(m)) for p, a, m in rows]
 

@@ -12,11 +12,11 @@ from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from viewer.ui.breadcrumb import Breadcrumb, SafeBrowser
-from viewer.ui.find_bar import FindBar
 from viewer.ui.resources import document_css, icon, is_dark
 
 if TYPE_CHECKING:
     from viewer.core.outline import Node
+    from viewer.ui.find_bar import FindBar
     from viewer.ui.tasks import CancelToken, Report, Task, TaskFailure
     from viewer.ui.text_document import DocumentLook, InertDocument
 
@@ -99,9 +99,8 @@ class DetailPane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addLayout(bar)
-        self.find_bar = FindBar(self.browser, self)
-        self.find_bar.closed.connect(self.browser.setFocus)
-        layout.addWidget(self.find_bar)
+        self._find_bar: FindBar | None = None
+        self._layout = layout
         layout.addWidget(self.browser)
         self.setFocusProxy(self.browser)
         self._render()
@@ -123,6 +122,17 @@ class DetailPane(QWidget):
 
     def plain_text(self) -> str:
         return self.browser.toPlainText()
+
+    @property
+    def find_bar(self) -> FindBar:
+        """Find in details, built the first time it is asked for (not needed to paint the window)."""
+        if self._find_bar is None:
+            from viewer.ui.find_bar import FindBar
+
+            self._find_bar = FindBar(self.browser, self)
+            self._find_bar.closed.connect(self.browser.setFocus)
+            self._layout.insertWidget(self._layout.indexOf(self.browser), self._find_bar)
+        return self._find_bar
 
     @Slot()
     def open_find(self) -> None:
@@ -270,5 +280,5 @@ class DetailPane(QWidget):
         if ours and previous is not document:
             previous.deleteLater()
         bar.setValue(scroll)
-        if self.find_bar.isVisible():
-            self.find_bar.refresh()
+        if self._find_bar is not None and self._find_bar.isVisible():
+            self._find_bar.refresh()

@@ -16,17 +16,32 @@ from viewer.ui.session import is_bundled, origin_of
 if TYPE_CHECKING:
     from viewer.core.library_store import LibraryStore
     from viewer.core.model import Study
+    from viewer.ui.settings import Settings
 
 
 class LibraryKeeper(QObject):
     """The one place that writes the store; the window only calls it."""
 
-    def __init__(self, model: LibraryModel, store: LibraryStore, parent: QObject | None = None) -> None:
+    def __init__(self, model: LibraryModel, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.model = model
-        self.store = store
+        self._settings = settings
         self.undo_stack = QUndoStack(self)
-        self._hidden = store.hidden()
+        self._hidden_keys: set[tuple[str, int]] | None = None
+
+    @property
+    def store(self) -> LibraryStore:
+        return self._settings.library
+
+    @property
+    def _hidden(self) -> set[tuple[str, int]]:
+        if self._hidden_keys is None:  # read when the first studies arrive, after the first paint
+            self._hidden_keys = self.store.hidden()
+        return self._hidden_keys
+
+    @_hidden.setter
+    def _hidden(self, value: set[tuple[str, int]]) -> None:
+        self._hidden_keys = value
 
     def previous_files(self) -> tuple[list[str], list[str]]:
         """The files of earlier sessions to reopen, and those that are missing now (kept, marked missing)."""

@@ -55,7 +55,7 @@ class MainWindow(QMainWindow):
         self._base_font = base_font()
 
         self.library_model = LibraryModel(self)
-        self.keeper = LibraryKeeper(self.library_model, settings.library, self)
+        self.keeper = LibraryKeeper(self.library_model, settings, self)
         self._loader: StudyLoader | None = None
         self.progress: LoadProgress | None = None
         self.library = LibraryPane(self.library_model, self)

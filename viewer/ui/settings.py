@@ -10,12 +10,15 @@ from __future__ import annotations
 import base64
 import binascii
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray
 
-from viewer.core.library_store import LibraryStore
 from viewer.core.paths import config_dir, data_dir
 from viewer.core.settings_file import SettingsFile
+
+if TYPE_CHECKING:
+    from viewer.core.library_store import LibraryStore
 
 MAX_RECENT = 10
 SCHEMES = ("system", "light", "dark")
@@ -29,7 +32,17 @@ class Settings:
     def __init__(self, path: str | None = None) -> None:
         file = Path(path) if path else config_dir() / SETTINGS_NAME
         self._file = SettingsFile(file)
-        self.library = LibraryStore(file.with_name("library.sqlite3") if path else data_dir() / "library.sqlite3")
+        self._library_path = file.with_name("library.sqlite3") if path else data_dir() / "library.sqlite3"
+        self._library: LibraryStore | None = None
+
+    @property
+    def library(self) -> LibraryStore:
+        """The library store, opened when first used: after the first paint, not before it."""
+        if self._library is None:
+            from viewer.core.library_store import LibraryStore
+
+            self._library = LibraryStore(self._library_path)
+        return self._library
 
     @property
     def problems(self) -> list[str]:

@@ -12,7 +12,7 @@ single-byte converter tables, and the non-locale tables any of these read; every
 The package is rewritten item by item (the format is ICU's udata "CmnD" package: a header, a sorted table
 of contents, 16-byte aligned items) and linked back into a library of the same name and symbol with
 binutils' `as` and `ld` (PyInstaller needs binutils on Linux anyway). build.spec swaps it in; tests in
-tests/build/test_icudata.py run Qt's ICU paths against the cut data.
+tests/release/test_icudata.py run Qt's ICU paths against the cut data.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ named in PLUGINS, then keeps only the libraries some kept binary still needs, so
 its libraries with it. Libraries the desktop provides (HOST_LIBRARIES) are never bundled: they must
 match the host's display server, GPU driver, fonts and print server, and PySide6's own wheels take them
 from the host too. Pure functions over PyInstaller's (destination, source, type code) entries, so
-tests/build/test_trim.py checks them without a build.
+tests/release/test_trim.py checks them without a build.
 """
 
 from __future__ import annotations
@@ -74,7 +74,8 @@ UNUSED_QT_LIBRARIES: tuple[str, ...] = (
     "*Qt6Quick*", "*Qt6Pdf*", "*Qt6VirtualKeyboard*", "opengl32sw.dll", "d3dcompiler_*.dll",
 )  # fmt: skip
 
-_PLUGIN = re.compile(r"(?:^|/)Qt6?/plugins/([^/]+)/([^/]+)$")
+# Qt plugins in the bundle: PySide6/Qt/plugins/<folder>/<file> (Linux, macOS), PySide6/plugins/... (Windows).
+_PLUGIN = re.compile(r"(?:^|/)PySide6/(?:Qt/)?plugins/([^/]+)/([^/]+)$")
 
 
 def plugin_of(dest: str) -> tuple[str, str] | None:

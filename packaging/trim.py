@@ -67,12 +67,12 @@ DROPPED_BINARIES: tuple[str, ...] = (
 # like the rest of it) and package caches.
 DROPPED_DATA: tuple[str, ...] = ("PySide6/Qt/translations/*", "*/__pycache__/*")
 
-# Qt libraries only the dropped plugins use, by name on every system (Qt6Network.dll, libQt6Network.so.6,
-# QtNetwork.framework files): the closure finds these itself on Linux; elsewhere they go by this list.
-UNUSED_QT_LIBRARIES: tuple[str, ...] = (
-    "*Qt6Network*", "*Qt6OpenGL*", "*Qt6EglFS*", "*Qt6EglFs*", "*Qt6Wayland*", "*Qt6WlShell*", "*Qt6Qml*",
-    "*Qt6Quick*", "*Qt6Pdf*", "*Qt6VirtualKeyboard*", "opengl32sw.dll", "d3dcompiler_*.dll",
-)  # fmt: skip
+# Qt libraries only the dropped plugins use, by module: libQt6Network.so.6 (Linux), Qt6Network.dll (Windows),
+# QtNetwork.framework/.../QtNetwork (macOS). The closure finds these itself on Linux; elsewhere they go by
+# this list (and Windows' software OpenGL fallback, which no widget painting needs).
+UNUSED_QT_MODULES: tuple[str, ...] = ("Network", "OpenGL", "EglFS", "EglFs", "Wayland", "WlShell", "Qml", "Quick",
+                                      "Pdf", "VirtualKeyboard")  # fmt: skip
+_UNUSED_QT = re.compile(rf"^(?:lib)?Qt6?(?:{'|'.join(UNUSED_QT_MODULES)})|^opengl32sw\.dll$|^d3dcompiler_", re.I)
 
 # Qt plugins in the bundle: PySide6/Qt/plugins/<folder>/<file> (Linux, macOS), PySide6/plugins/... (Windows).
 _PLUGIN = re.compile(r"(?:^|/)PySide6/(?:Qt/)?plugins/([^/]+)/([^/]+)$")
@@ -162,8 +162,7 @@ def _closure(binaries: list[Entry], needed: Callable[[str], list[str]]) -> dict[
 
 
 def _unused_qt(dest: str) -> bool:
-    base = posixpath.basename(dest.replace("\\", "/"))
-    return any(fnmatch.fnmatch(base.lower(), pattern.lower()) for pattern in UNUSED_QT_LIBRARIES)
+    return bool(_UNUSED_QT.search(posixpath.basename(dest.replace("\\", "/"))))
 
 
 def data_kept(entry: Entry, binaries: dict[str, Entry]) -> bool:

@@ -32,6 +32,7 @@ import time
 import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "packaging"))
@@ -57,20 +58,30 @@ PARTS = (
 
 
 class Report:
+    """What was checked and measured: printed as it goes, and kept for report.json."""
+
     def __init__(self) -> None:
-        self.data: dict[str, object] = {}
+        self.data: dict[str, Any] = {}
+        self.checks: dict[str, dict[str, Any]] = {}
+        self.notes: dict[str, str] = {}
         self.failures: list[str] = []
+        self.depends: list[str] = []
+        self.recommends: list[str] = []
 
     def check(self, name: str, ok: bool, detail: str = "") -> bool:
         print(f"  {'ok  ' if ok else 'FAIL'} {name}{': ' + detail if detail else ''}", flush=True)
-        self.data.setdefault("checks", {})[name] = {"ok": ok, "detail": detail}  # type: ignore[index]
+        self.checks[name] = {"ok": ok, "detail": detail}
         if not ok:
             self.failures.append(name)
         return ok
 
     def note(self, name: str, detail: str) -> None:
         print(f"  --   {name}: {detail}", flush=True)
-        self.data.setdefault("notes", {})[name] = detail  # type: ignore[index]
+        self.notes[name] = detail
+
+    def as_json(self) -> str:
+        return json.dumps({**self.data, "checks": self.checks, "notes": self.notes, "depends": self.depends,
+                           "recommends": self.recommends}, indent=1)  # fmt: skip
 
 
 def run(
@@ -164,6 +175,12 @@ def check_app(report: Report, src: Path, app: Path, scratch: Path, runs: int, ve
     detail = f"{len(frozen.stdout)} bytes, sha256 {digest}" if same else (frozen.stderr or source.stderr)[-400:]
     report.check("export of a seed to JSON equals the source run's", bool(same), detail)
 
+    pdf = scratch / "seed.pdf"
+    done = run([cli, "export", SEED, "--to", "pdf", "-o", pdf], src, frozen_env)
+    made = done.returncode == 0 and pdf.is_file() and pdf.read_bytes()[:5] == b"%PDF-"
+    detail = f"{pdf.stat().st_size} bytes" if made else (done.stderr or done.stdout)[-400:]
+    report.check("export of a seed to PDF (Qt lays the pages out)", made, detail)
+
     smoke = run([gui, "--smoke-test"], src, frozen_env)
     passed = smoke.returncode == 0 and "problems: ok" in smoke.stdout
     report.check(
@@ -191,7 +208,7 @@ def check_app(report: Report, src: Path, app: Path, scratch: Path, runs: int, ve
         not unknown,
         f"host: {', '.join(depends + recommends)}" if not unknown else f"not listed: {', '.join(unknown)}",
     )
-    report.data["depends"], report.data["recommends"] = depends, recommends
+    report.depends, report.recommends = depends, recommends
 
     timed = median_seconds({
         "frozen --smoke-test": lambda: run([gui, "--smoke-test"], src, frozen_env),
@@ -245,7 +262,7 @@ def install_check(report: Report, deb: Path, src: Path, scratch: Path, apt: bool
     if run(["dpkg-query", "-W", "-f", "${Status}", debian.PACKAGE], ROOT).stdout.startswith("install ok"):
         report.check("install check", False, "trialviewer is installed already: remove it first")
         return
-    wanted = [d.split()[0] for d in report.data.get("depends", [])]  # type: ignore[attr-defined]
+    wanted = [d.split()[0] for d in report.depends]
     missing = [
         p for p in wanted if not run(["dpkg-query", "-W", "-f", "${Status}", p], ROOT).stdout.startswith("install ok")
     ]
@@ -330,8 +347,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             tar = tarball(app, args.out, version)
             report.note("tar.gz", f"{tar} ({tar.stat().st_size / 1e6:.1f} MB)")
             if shutil.which("dpkg-deb"):
-                staging = debian.stage(app, scratch / "deb", version, report.data["depends"],  # type: ignore[arg-type]
-                                       report.data["recommends"])  # type: ignore[arg-type]  # fmt: skip
+                staging = debian.stage(app, scratch / "deb", version, report.depends, report.recommends)
                 target = args.out / f"trialviewer_{version}_{debian.architecture()}.deb"
                 deb = debian.build(staging, target, commit_time())
                 report.note(".deb", f"{deb} ({deb.stat().st_size / 1e6:.1f} MB)")
@@ -339,17 +355,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                     install_check(report, deb, src, scratch, args.apt)
             else:
                 report.note(".deb", "skipped: no dpkg-deb")
-            (args.out / "report.json").write_text(json.dumps(report.data, indent=1), encoding="utf-8")
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "report.json").write_text(report.as_json(), encoding="utf-8")
+        print(f"  --   report: {args.out / 'report.json'}")
     finally:
         if args.keep:
             print(f"kept {scratch}")
         else:
             shutil.rmtree(scratch, ignore_errors=True)
-    print(
-        f"{len(report.failures)} checks failed: {', '.join(report.failures)}"
-        if report.failures
-        else "all checks passed"
-    )
+    if report.failures:
+        print(f"failed: {', '.join(report.failures)}")
+    # The closing line in the form CI reads from any runner.
+    print(f"release: {len(report.checks) - len(report.failures)} passed, {len(report.failures)} failed")
     return 1 if report.failures else 0
 
 

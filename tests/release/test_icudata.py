@@ -10,9 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import icudata
+import pytest
 
 
 def _package(items: dict[str, bytes]) -> bytes:

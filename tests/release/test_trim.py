@@ -60,8 +60,9 @@ def test_libraries_stay_only_while_something_kept_links_them() -> None:
 
 
 def test_host_libraries_are_never_bundled() -> None:
-    for name in ("libX11.so.6", "libxcb-icccm.so.4", "libGL.so.1", "libfontconfig.so.1", "libglib-2.0.so.0",
-                 "libdbus-1.so.3", "libcups.so.2", "libstdc++.so.6", "/usr/lib/x86_64-linux-gnu/libEGL.so.1"):  # fmt: skip
+    host = ("libX11.so.6", "libxcb-icccm.so.4", "libGL.so.1", "libfontconfig.so.1", "libglib-2.0.so.0",
+            "libdbus-1.so.3", "libcups.so.2", "libstdc++.so.6", "/usr/lib/x86_64-linux-gnu/libEGL.so.1")  # fmt: skip
+    for name in host:
         assert trim.is_host_library(name), name
     for name in ("libQt6Core.so.6", "libicudata.so.73", "libpython3.11.so.1.0", "libsqlite3.so.0", "libz.so.1"):
         assert not trim.is_host_library(name), name
@@ -70,6 +71,11 @@ def test_host_libraries_are_never_bundled() -> None:
 def test_without_a_link_reader_only_the_plugin_and_name_rules_apply() -> None:
     binaries = [_entry("PySide6/plugins/platforms/qwindows.dll"), _entry("PySide6/plugins/imageformats/qjpeg.dll"),
                 _entry("PySide6/Qt6Network.dll"), _entry("PySide6/Qt6Widgets.dll"), _entry("PySide6/opengl32sw.dll"),
-                _entry("rapidfuzz/fuzz_cpp_avx2.cp311-win_amd64.pyd", "EXTENSION")]  # fmt: skip
+                _entry("rapidfuzz/fuzz_cpp_avx2.cp311-win_amd64.pyd", "EXTENSION"),
+                _entry("PySide6/Qt/lib/QtNetwork.framework/Versions/A/QtNetwork"),
+                _entry("PySide6/Qt/lib/QtWidgets.framework/Versions/A/QtWidgets"),
+                _entry("PySide6/Qt/plugins/platforms/libqcocoa.dylib")]  # fmt: skip
     kept, _ = trim.trim(binaries, [], needed=None)
-    assert [d for d, _, _ in kept] == ["PySide6/plugins/platforms/qwindows.dll", "PySide6/Qt6Widgets.dll"]
+    assert [d for d, _, _ in kept] == ["PySide6/plugins/platforms/qwindows.dll", "PySide6/Qt6Widgets.dll",
+                                       "PySide6/Qt/lib/QtWidgets.framework/Versions/A/QtWidgets",
+                                       "PySide6/Qt/plugins/platforms/libqcocoa.dylib"]  # fmt: skip

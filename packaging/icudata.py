@@ -6,8 +6,9 @@ zones, dictionaries for line breaking in Thai and Chinese, transliterators, numb
 converter tables. Qt 6 calls ICU for four things only (the ICU symbols libQt6Core imports): case mapping
 (u_strToUpper/Lower: tables compiled into libicuuc), collation (ucol_*: QCollator, which sorts the file
 dialog), time zone ids and display names (ucal_*), and converters for legacy encodings asked for by name
-(ucnv_*). So KEEP below keeps collation whole, the time zone tables with root and English names, the
-single-byte converter tables, and the non-locale tables any of these read; everything else goes.
+(ucnv_*). So keep() below keeps collation (but for three large CJK tailorings), the time zone tables with
+root and English names, the single-byte converter tables, and the non-locale tables any of these read;
+everything else goes.
 
 The package is rewritten item by item (the format is ICU's udata "CmnD" package: a header, a sorted table
 of contents, 16-byte aligned items) and linked back into a library of the same name and symbol with
@@ -26,14 +27,19 @@ from pathlib import Path
 
 _LOCALE = re.compile(r"^[a-z]{2,3}(?:_[A-Za-z0-9]+)*\.res$")
 _ENGLISH = re.compile(r"^(?:root|en(?:_[A-Za-z0-9]+)*)\.res$")
+# The three collation tailorings over 100 KiB (1.1 MB together): Chinese pinyin/stroke, Korean and Japanese
+# orders. Without them those locales sort by the root (Unicode) order; the viewer itself sorts without
+# QCollator, so this reaches only the order of names in Qt's file dialog. Left out to make room for the
+# search index's engine (tantivy, 12 MB) under the 100 MB aim.
+LARGE_TAILORINGS = frozenset({"zh.res", "ja.res", "ko.res"})
 SMALL_CONVERTER = 32 * 1024  # single-byte tables are 2-20 KiB; multi-byte (CJK, EBCDIC DBCS) 50-550 KiB
 
 
 def keep(name: str, size: int) -> bool:
     """Whether the item `name` (without the package prefix, e.g. "coll/de.res") stays; `size` in bytes."""
     folder, _, leaf = name.rpartition("/")
-    if folder == "coll":  # QCollator: the root order and every language's tailoring (3.3 MB)
-        return True
+    if folder == "coll":  # QCollator (the file dialog's sort): the root order and the languages' tailorings,
+        return leaf not in LARGE_TAILORINGS
     if folder == "zone":  # QTimeZone display names: root and English; the folder's pool and index
         return bool(_ENGLISH.match(leaf)) or leaf in {"pool.res", "res_index.res", "tzdbNames.res"}
     if folder:  # brkitr, curr, lang, region, unit, translit, rbnf: not used by Qt

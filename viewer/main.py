@@ -12,6 +12,9 @@ CLI_WORDS = ("export", "diff", "formats", "schema", "--version", "-h", "--help")
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    from viewer.frozen import prepare
+
+    prepare()  # a frozen build's environment, fit for the programs it starts (nothing in a source run)
     from viewer.core.applog import configure_logging
 
     configure_logging()

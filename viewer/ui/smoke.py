@@ -35,6 +35,10 @@ class SmokeCheck(QObject):
         studies = self.window.library_model.studies()
         problems = self.window.problems.failures()
         problems += [("(installation)", f"bundled file missing: {name}") for name in missing()]
+        from PySide6.QtGui import QImageReader
+
+        if b"svg" not in QImageReader.supportedImageFormats():  # a build without Qt's SVG plugin: blank icons
+            problems.append(("(installation)", "Qt cannot read SVG images: the icons cannot be drawn"))
         for study in studies:
             try:
                 for node in outline(study).walk():

@@ -7,9 +7,10 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from viewer.core.model import Study
+if TYPE_CHECKING:  # `trialviewer --version` and `formats` need no pydantic: the model loads when a file does
+    from viewer.core.model import Study
 
 NAME = "export"
 HELP = "export studies from files, folders and zip archives"

@@ -30,3 +30,6 @@ if os.environ.get("TRIALVIEWER_BLOCK_QT") == "1":
             return None
 
     sys.meta_path.insert(0, _BlockQt())
+# The GUI indexes what it opens; worker processes cost about a second each to start, so the UI tests parse in
+# the app's own process (tests/core/test_search_* exercise the worker pool).
+os.environ.setdefault("TRIALVIEWER_INDEX_WORKERS", "0")

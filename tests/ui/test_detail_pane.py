@@ -169,8 +169,8 @@ def test_a_large_node_renders_off_the_gui_thread_with_a_busy_hint(
     converted: list[tuple[int, int]] = []  # (thread, characters) of every node rendered to HTML
     original = render.node_html
 
-    def recording(node: Node, flavor: Any = "qt") -> str:
-        html = original(node, flavor)
+    def recording(node: Node, flavor: Any = "qt", terms: Any = ()) -> str:
+        html = original(node, flavor, terms)
         converted.append((threading.get_ident(), len(html)))
         return html
 
@@ -222,8 +222,8 @@ def test_rapid_switching_shows_the_latest_node(
     if not honour_cancel:  # stale renders run to the end and their documents arrive: they must still be dropped
         original = detail_pane.render_document
 
-        def ignoring_cancel(node: Node, look: Any, thread: Any = None, token: Any = None) -> Any:
-            return original(node, look, thread)
+        def ignoring_cancel(node: Node, look: Any, thread: Any = None, token: Any = None, terms: Any = ()) -> Any:
+            return original(node, look, thread, None, terms)
 
         monkeypatch.setattr(detail_pane, "render_document", ignoring_cancel)
     pane = _pane(qtbot)
@@ -270,7 +270,7 @@ def test_zooming_a_large_node_keeps_its_text_until_the_new_render_arrives(qtbot:
 
 
 def test_a_failed_render_says_so(qtbot: QtBot, large: Node, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(node: Node, look: Any, thread: Any = None, token: Any = None) -> Any:
+    def broken(node: Node, look: Any, thread: Any = None, token: Any = None, terms: Any = ()) -> Any:
         raise ValueError("renderer bug")
 
     pane = _pane(qtbot)
@@ -282,3 +282,36 @@ def test_a_failed_render_says_so(qtbot: QtBot, large: Node, monkeypatch: pytest.
         pane.show_node(sites, "trail")
     assert "could not be shown: ValueError: renderer bug" in pane.plain_text() and not pane.busy
     _drain(qtbot)
+
+
+def _marked_words(pane: DetailPane) -> list[str]:
+    """The words drawn with a background (a search mark) in the pane's document."""
+    out: list[str] = []
+    block = pane.browser.document().firstBlock()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            if fragment.charFormat().background().style().value != 0:
+                out.append(fragment.text())
+            it += 1
+        block = block.next()
+    return out
+
+
+def test_search_terms_are_marked_and_scrolled_to_even_off_the_gui_thread(qtbot: QtBot, large: Node) -> None:
+    pane = _pane(qtbot)
+    sites = large.find(("sites",))
+    assert sites is not None
+    city = next(s.city for s in large.ref.sites if s.city and s.city.isalpha())  # type: ignore[attr-defined]
+    pane.set_terms((city.lower(),))
+    with qtbot.waitSignal(pane.rendered, timeout=60_000):
+        pane.show_node(sites, "trail")
+    qtbot.waitUntil(lambda: not pane.busy, timeout=60_000)
+    words = _marked_words(pane)
+    assert words and all(w.lower() == city.lower() for w in words)
+    assert pane.browser.textCursor().position() > 0  # the first mark was brought into view
+    with qtbot.waitSignal(pane.rendered, timeout=60_000):
+        pane.set_terms(())
+    qtbot.waitUntil(lambda: not pane.busy, timeout=60_000)
+    assert _marked_words(pane) == []

@@ -7,7 +7,7 @@ travels in runs, which the writers escape; nothing here builds markup.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, cast
 
@@ -82,11 +82,16 @@ def node_section(node: Node, level: int = 2, full: bool = False) -> Section:
     return Section(runs(node.title), level, tuple(body), empty=not body)
 
 
-def node_html(node: Node, flavor: Flavor = "qt") -> str:
-    """The HTML fragment the detail pane shows for a node."""
+def node_html(node: Node, flavor: Flavor = "qt", terms: Sequence[str] = ()) -> str:
+    """The HTML fragment the detail pane shows for a node; `terms` (a search's words) are marked in it."""
     from viewer.core.html_writer import to_html
 
-    return to_html([node_section(node, level=2)], flavor)
+    blocks: Sequence[Block] = [node_section(node, level=2)]
+    if terms:
+        from viewer.core.highlight import Terms, mark_blocks
+
+        blocks = mark_blocks(blocks, Terms.of(terms))
+    return to_html(list(blocks), flavor)
 
 
 def render_node(node: Node, level: int = 2, full: bool = False) -> str:

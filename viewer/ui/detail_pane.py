@@ -34,23 +34,27 @@ BUSY_HTML = "<h2>{title}</h2><p><em>Preparing this section…</em></p>"
 
 
 def render_document(
-    node: Node, look: DocumentLook, thread: QThread | None = None, token: CancelToken | None = None
+    node: Node,
+    look: DocumentLook,
+    thread: QThread | None = None,
+    token: CancelToken | None = None,
+    terms: tuple[str, ...] = (),
 ) -> InertDocument | None:
-    """The node as a document (Markdown, then HTML, then rich text); None once `token` is cancelled."""
+    """The node as a document (blocks, then HTML, then rich text), `terms` marked; None once `token` is cancelled."""
     from viewer.core.render import node_html
     from viewer.ui.text_document import build_document
 
-    body = node_html(node)
+    body = node_html(node, terms=terms)
     if token is not None and token.cancelled:
         return None
     return build_document(body, look, thread)
 
 
 def _render_in_worker(
-    node: Node, look: DocumentLook, thread: QThread, token: CancelToken, _report: Report
+    node: Node, look: DocumentLook, terms: tuple[str, ...], thread: QThread, token: CancelToken, _report: Report
 ) -> InertDocument | None:
     """Worker: the document is built here and handed to `thread` (the GUI thread) to be shown."""
-    return render_document(node, look, thread, token)
+    return render_document(node, look, thread, token, terms)
 
 
 class DetailPane(QWidget):
@@ -73,6 +77,7 @@ class DetailPane(QWidget):
         self._cache: OrderedDict[tuple[object, ...], tuple[object, InertDocument]] = OrderedDict()
         self._cache_owner = QObject(self)  # parent of cached documents: the browser never deletes them
         self._pending_key: tuple[object, ...] | None = None
+        self._terms: tuple[str, ...] = ()  # a search's words, marked in what is shown
         self.breadcrumb = Breadcrumb(self)
         self.busy_hint = QLabel("Rendering…", self)
         self.busy_hint.setObjectName("busyHint")
@@ -119,6 +124,17 @@ class DetailPane(QWidget):
         self.breadcrumb.set_trail(trail)
         if node is not None or previous is not None:  # the empty page is already showing otherwise
             self._render(keep_scroll=False)
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return self._terms
+
+    def set_terms(self, terms: tuple[str, ...]) -> None:
+        """Mark these words (a search's, folded; `word*` a prefix) in every section shown, until changed."""
+        if terms != self._terms:
+            self._terms = terms
+            if self._node is not None:
+                self._render(keep_scroll=False)
 
     def plain_text(self) -> str:
         return self.browser.toPlainText()
@@ -202,12 +218,12 @@ class DetailPane(QWidget):
         from viewer.core.render import text_size
 
         if text_size(node, SYNC_LIMIT) <= SYNC_LIMIT:
-            document = render_document(node, look)
+            document = render_document(node, look, terms=self._terms)
             assert document is not None  # no token, so never cancelled
             self._show(document, keep_scroll)
             self.rendered.emit()
             return
-        key = (node.key, self._factor, is_dark(self.palette()))
+        key = (node.key, self._factor, is_dark(self.palette()), self._terms)
         cached = self._cache.get(key)
         if cached is not None and cached[0] is node.ref:
             self._cache.move_to_end(key)
@@ -221,7 +237,7 @@ class DetailPane(QWidget):
             self._show(build_document(BUSY_HTML.format(title=html.escape(node.title)), look), keep_scroll=False)
         self._keep_scroll = keep_scroll
         self.busy_hint.show()
-        work = partial(_render_in_worker, node, look, QThread.currentThread())
+        work = partial(_render_in_worker, node, look, self._terms, QThread.currentThread())
         self._task = run_task(work, self._on_rendered, self._on_render_failed)
 
     def _claim(self, sender: QObject | None) -> bool:
@@ -280,5 +296,23 @@ class DetailPane(QWidget):
         if ours and previous is not document:
             previous.deleteLater()
         bar.setValue(scroll)
+        if self._terms and not keep_scroll:
+            self._reveal_first_match()
         if self._find_bar is not None and self._find_bar.isVisible():
             self._find_bar.refresh()
+
+    def _reveal_first_match(self) -> None:
+        """Scroll to the first marked word, so a search hit deep in a long section is in view."""
+        from viewer.core.highlight import Terms, spans
+
+        terms = Terms.of(self._terms)
+        block = self.browser.document().firstBlock()
+        while block.isValid():
+            first = next(spans(block.text(), terms), None)
+            if first is not None:
+                cursor = self.browser.textCursor()
+                cursor.setPosition(block.position() + first[0])
+                self.browser.setTextCursor(cursor)
+                self.browser.ensureCursorVisible()
+                return
+            block = block.next()

@@ -23,6 +23,11 @@ class CancelToken:
     def cancelled(self) -> bool:
         return self._event.is_set()
 
+    @property
+    def event(self) -> threading.Event:
+        """For core code that takes a `threading.Event` to stop at (the search indexer)."""
+        return self._event
+
 
 @dataclass(frozen=True)
 class TaskFailure:

@@ -18,6 +18,7 @@ from viewer.core.search.analyzer import register
 from viewer.core.search.catalog import Catalog, CatalogError
 from viewer.core.search.compile import SEX_ADMITS, Compiled, Compiler, norm, searched_fields
 from viewer.core.search.indexer import Indexer
+from viewer.core.search.integrity import SegmentDamaged, verify
 from viewer.core.search.query import ParsedQuery, parse_query
 from viewer.core.search.results import Hit, IndexProgress, IndexReport, SearchResult
 from viewer.core.search.snippets import FALLBACK, SNIPPET_CHARS, SNIPPET_ORDER, head, matched_fields, runs_of, to_html
@@ -69,13 +70,12 @@ class SearchIndex:
             folder = index_dir()
         folder = Path(folder).absolute()
         folder.mkdir(parents=True, exist_ok=True)
-        lost: tuple[Path, ...] = ()
         try:
             index, catalog = _open_parts(folder)
             try:
                 _reconcile(folder, index, catalog)
-            except _Damaged:
-                lost = tuple(Path(p) for p in catalog.complete_paths())
+            except _Damaged as damage:
+                damage.lost = tuple(Path(p) for p in catalog.complete_paths())
                 catalog.close()
                 raise
             return cls(folder, index, catalog, None, ())
@@ -84,7 +84,7 @@ class SearchIndex:
             log.warning("%s", reason)
             _clear(folder)
             index, catalog = _open_parts(folder)
-            return cls(folder, index, catalog, reason, lost)
+            return cls(folder, index, catalog, reason, damage.lost)
 
     def close(self) -> None:
         with self._write_lock:
@@ -142,6 +142,11 @@ class SearchIndex:
         except ValueError as exc:  # a merge that failed leaves the committed segments as they were
             log.warning("merging the index segments failed: %s", exc)
         self._committed()
+        try:  # checked now, while the new segments are in the page cache, rather than on the next open
+            with self._catalog.lock:
+                verify(self.folder / TANTIVY, self._catalog.db)
+        except (SegmentDamaged, OSError, ValueError) as exc:
+            log.warning("%s: %s; the index will be rebuilt when next opened", self.folder, exc)
 
     def _committed(self) -> None:
         self._index.reload()
@@ -165,17 +170,31 @@ class SearchIndex:
         """Rank the studies matching `text` (and `filters`); never raises on any text. Thread-safe."""
         start = time.perf_counter()
         parsed = parse_query(text)
+        limit, offset = max(0, limit), max(0, offset)
         try:
-            return self._search(parsed, max(0, limit), filters, max(0, offset), start)
+            return self._search(parsed, limit, filters, offset, start)
         except ValueError as exc:  # tantivy refusing a query it cannot run: answered as plain words instead
             log.info("query %r could not be run (%s); answering its plain words", text, exc)
+        except BaseException as exc:
+            self._damaged(text, exc)
+            return SearchResult(text, _ms(start), 0, (), parsed.terms, parsed.plain_words, (), {})
         plain = parse_query(" ".join(w for w in text.replace('"', " ").split() if w not in ("AND", "OR", "NOT")))
         plain = ParsedQuery(text, plain.node, plain_words=True)
         try:
-            return self._search(plain, max(0, limit), filters, max(0, offset), start)
+            return self._search(plain, limit, filters, offset, start)
         except ValueError as exc:
             log.warning("query %r could not be run as plain words either (%s)", text, exc)
-            return SearchResult(text, _ms(start), 0, (), (), True, (), {})
+        except BaseException as exc:
+            self._damaged(text, exc)
+        return SearchResult(text, _ms(start), 0, (), plain.terms, True, (), {})
+
+    def _damaged(self, text: str, exc: BaseException) -> None:
+        """A panic inside tantivy (pyo3's PanicException derives from BaseException) means damaged files that
+        the checksums did not catch: logged, and the answer is empty rather than a crash."""
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)):
+            raise exc
+        log.error("searching %r failed inside the index (%s: %s); the index may be damaged", text,
+                  type(exc).__name__, exc)  # fmt: skip
 
     def _compiler(self, searcher: tantivy.Searcher) -> Compiler:
         generation = self._generation
@@ -278,6 +297,8 @@ class SearchIndex:
 class _Damaged(Exception):
     """What was found wrong with an index folder (the message is shown to the user)."""
 
+    lost: tuple[Path, ...] = ()
+
 
 def _open_parts(folder: Path) -> tuple[tantivy.Index, Catalog]:
     import tantivy
@@ -310,7 +331,8 @@ def _open_parts(folder: Path) -> tuple[tantivy.Index, Catalog]:
             with catalog.transaction() as db:
                 catalog.set(db, "schema_version", s.SCHEMA_VERSION)
         return index, catalog
-    except _Damaged:
+    except _Damaged as damage:
+        damage.lost = tuple(Path(p) for p in catalog.complete_paths())
         catalog.close()
         raise
 
@@ -355,6 +377,7 @@ def _reconcile(folder: Path, index: tantivy.Index, catalog: Catalog) -> None:
         and (opstamp is None or stamp is None or opstamp == str(stamp))
         and (catalog.study_count() == searcher.num_docs)
     ):
+        _verify(folder, catalog)
         _probe(searcher)
         return
     try:
@@ -383,7 +406,18 @@ def _reconcile(folder: Path, index: tantivy.Index, catalog: Catalog) -> None:
     if catalog.study_count() != searcher.num_docs:
         raise _Damaged(f"the catalog lists {catalog.study_count():,} studies, the index holds {searcher.num_docs:,}")
     log.info("%s: reconciled after an interrupted run (%d unfinished files)", folder, len(stale))
+    _verify(folder, catalog)
     _probe(searcher)
+
+
+def _verify(folder: Path, catalog: Catalog) -> None:
+    try:
+        with catalog.lock:
+            verify(folder / TANTIVY, catalog.db)
+    except SegmentDamaged as exc:
+        raise _Damaged(str(exc)) from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise _Damaged(f"its meta.json cannot be read ({type(exc).__name__})") from None
 
 
 def _probe(searcher: tantivy.Searcher) -> None:

@@ -7,13 +7,15 @@ import sys
 from collections.abc import Callable, Sequence
 
 from viewer import __version__
-from viewer.commands import diff, export, info
+from viewer.commands import diff, export, index, info, search
 
 Run = Callable[[argparse.Namespace], int]
 # name, help, how to add its arguments (None: none), what runs it
 COMMANDS: list[tuple[str, str, Callable[[argparse.ArgumentParser], None] | None, Run]] = [
     (export.NAME, export.HELP, export.register, export.run),
     (diff.NAME, diff.HELP, diff.register, diff.run),
+    (index.NAME, index.HELP, index.register, index.run),
+    (search.NAME, search.HELP, search.register, search.run),
     ("formats", "list the input formats the viewer reads", None, info.formats),
     ("schema", "print the JSON Schema of one exported study", None, info.schema),
 ]

@@ -7,12 +7,18 @@ from collections.abc import Sequence
 
 # The words that make a command line a CLI call; kept here so the GUI path never imports the CLI's
 # dependencies. tests/core/test_cli.py checks it against the CLI's own parser.
-CLI_WORDS = ("export", "diff", "formats", "schema", "--version", "-h", "--help")
+CLI_WORDS = ("export", "diff", "index", "search", "formats", "schema", "--version", "-h", "--help")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    from viewer.frozen import prepare
+    from viewer.frozen import is_frozen, prepare
+
+    if is_frozen():
+        import multiprocessing
+
+        # The indexer's worker processes start this executable again: it must run the worker, not the app.
+        multiprocessing.freeze_support()
 
     prepare()  # a frozen build's environment, fit for the programs it starts (nothing in a source run)
     from viewer.core.applog import configure_logging

@@ -1,0 +1,63 @@
+"""The one text analyzer of the index: words split on non-alphanumerics, lowercased, diacritics folded."""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import tantivy
+
+TOKENIZER = "fold"
+"""The analyzer's name in the schema; tantivy does not persist analyzers, so every open registers it."""
+MAX_WORD_BYTES = 40
+"""Longer words (base64, long chemical strings) are dropped from the index, as tantivy's default does."""
+
+_lock = threading.Lock()
+_chars: dict[str, str] = {}
+
+
+@lru_cache(maxsize=1)
+def analyzer() -> tantivy.TextAnalyzer:
+    import tantivy
+
+    builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.remove_long(MAX_WORD_BYTES))
+    return builder.filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.ascii_fold()).build()
+
+
+def register(index: tantivy.Index) -> None:
+    """Make the analyzer known to `index` (needed before indexing, parsing or snippets, in every process)."""
+    index.register_tokenizer(TOKENIZER, analyzer())
+
+
+def words(text: str) -> list[str]:
+    """The index terms of `text`, in order."""
+    return analyzer().analyze(text) if text else []
+
+
+def fold(text: str) -> str:
+    """Lowercase + ASCII-fold exactly as the index's analyzer does, character by character.
+
+    Separators are kept as they are, so fold("Sjögren's") == "sjogren's" and words(text) are the runs
+    of alphanumerics in fold(text). A character may fold to several ("ß" -> "ss").
+    """
+    if text.isascii():
+        return text.lower()
+    out = []
+    for char in text:
+        folded = _chars.get(char)
+        if folded is None:
+            folded = _fold_char(char)
+        out.append(folded)
+    return "".join(out)
+
+
+def _fold_char(char: str) -> str:
+    # The simple tokenizer splits on what is not alphanumeric; lowercase and ascii_fold map one char at a time.
+    tokens = analyzer().analyze(char) if char.isalnum() else []
+    folded = "".join(tokens) if tokens else char.lower()
+    with _lock:
+        if len(_chars) < 100_000:
+            _chars[char] = folded
+    return folded

@@ -1,0 +1,80 @@
+"""The index's fields: one text field per core/fields.py field, a catch-all, filter fields, bookkeeping."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from viewer.core.fields import FIELDS, study_text
+from viewer.core.search.analyzer import TOKENIZER, fold
+
+if TYPE_CHECKING:
+    import tantivy
+
+    from viewer.core.model import Study
+
+SCHEMA_VERSION = "1"
+"""Bumped when the schema changes: an index of another version is rebuilt (its files re-indexed)."""
+ALL = "all"
+"""Every text field again, indexed only: unscoped words search it and the boosted fields (5 posting lists, not 11)."""
+KEY = "key"
+"""The study's ids (primary and secondary), folded, untokenized: `id:` lookups and the exact-id-first rule."""
+SOURCE = "source"
+"""The catalog key of the file (or zip member) the study came from: a batch is deleted or reconciled by it."""
+PATH, MEMBER = "path", "member"
+FILTERS = ("phase", "status", "sex", "registry", "country")
+MIN_AGE, MAX_AGE = "min_age", "max_age"
+NO_MIN_AGE, NO_MAX_AGE = 0.0, 200.0
+"""Ages a record does not state, so an age filter is two plain comparisons."""
+
+FIELD_NAMES = (*FIELDS, ALL, KEY, SOURCE, PATH, MEMBER, *FILTERS, MIN_AGE, MAX_AGE)
+
+UNSCOPED_BOOSTS = {ALL: 1.0, "id": 3.0, "title": 2.0, "conditions": 1.0, "interventions": 1.0}
+"""Unscoped words: a title word scores all + title = 3, a condition 2, a body word 1 (the measured schema)."""
+SCOPED_BOOSTS = {"id": 4.0, "title": 3.0, "conditions": 2.0, "interventions": 2.0, "sponsor": 1.5}
+EXACT_ID_BOOST = 1000.0
+"""An id typed alone outranks every text match."""
+
+
+def build_schema() -> tantivy.Schema:
+    import tantivy
+
+    builder = tantivy.SchemaBuilder()
+    for name in FIELDS:
+        builder.add_text_field(name, stored=True, tokenizer_name=TOKENIZER)
+    builder.add_text_field(ALL, tokenizer_name=TOKENIZER)
+    builder.add_text_field(KEY, tokenizer_name="raw")
+    builder.add_text_field(SOURCE, tokenizer_name="raw")
+    builder.add_text_field(PATH, stored=True, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field(MEMBER, stored=True, tokenizer_name="raw", index_option="basic")
+    for name in FILTERS:
+        builder.add_text_field(name, stored=True, fast=True, tokenizer_name="raw", index_option="basic")
+    builder.add_float_field(MIN_AGE, indexed=True, fast=True)
+    builder.add_float_field(MAX_AGE, indexed=True, fast=True)
+    return builder.build()
+
+
+def study_doc(study: Study, source: str, path: str, member: str) -> str:
+    """The study as the JSON document the index takes (built in a worker: one string is cheap to pickle)."""
+    text = study_text(study)
+    doc: dict[str, Any] = {name: value for name, value in text.items() if value}
+    doc[ALL] = [value for value in text.values() if value]  # values, not one joined text: phrases stay in a field
+    doc[KEY] = list(dict.fromkeys(fold(i) for i in (study.id, *study.secondary_ids)))
+    doc[SOURCE] = source
+    doc[PATH] = path
+    if member:
+        doc[MEMBER] = member
+    s, e = study.summary, study.eligibility
+    if s.phases:
+        doc["phase"] = list(s.phases)
+    if s.overall_status:
+        doc["status"] = s.overall_status
+    if e.sex:
+        doc["sex"] = e.sex
+    doc["registry"] = study.registry
+    countries = text["countries"]
+    if countries:
+        doc["country"] = countries.split("\n")
+    doc[MIN_AGE] = NO_MIN_AGE if e.minimum_age_years is None else float(e.minimum_age_years)
+    doc[MAX_AGE] = NO_MAX_AGE if e.maximum_age_years is None else float(e.maximum_age_years)
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))

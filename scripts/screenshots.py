@@ -2,7 +2,9 @@
 
     python scripts/screenshots.py [--out docs/screenshots]
 
-Writes main.png (light), main-large.png (light, text zoomed in) and main-dark.png (dark scheme).
+Writes main.png (light), main-large.png (light, text zoomed in), main-dark.png (dark scheme), and
+search.png / search-dark.png (the Search dock with a query, its first hit opened at the words it matched).
+The window's data (library, search index) lives in a scratch folder, never the user's.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 SHOTS = (("main.png", "light", 0), ("main-large.png", "light", 4), ("main-dark.png", "dark", 0))
+SEARCH_SHOTS = (("search.png", "light"), ("search-dark.png", "dark"))
+QUERY = "pregnan* OR breastfeeding"
 SIZE = (1440, 900)
 SELECT = ("eligibility", "inclusion")
 
@@ -59,6 +63,7 @@ def main() -> int:
 
     app.setWindowIcon(app_icon())
     with tempfile.TemporaryDirectory() as scratch:
+        os.environ["TRIALVIEWER_HOME"] = scratch
         appearance = Appearance(app, "light")
         appearance.apply()
         window = MainWindow(Settings(os.path.join(scratch, "settings.json")), appearance)
@@ -81,9 +86,49 @@ def main() -> int:
                 print(f"could not write {path}", file=sys.stderr)
                 return 1
             print(path)
+        window.set_zoom(0)
+        if not _search_shots(app, window, appearance, out):
+            return 1
         window.close()
         wait_for_tasks()
     return 0
+
+
+def _search_shots(app: QApplication, window: object, appearance: object, out: Path) -> bool:
+    from viewer.ui.appearance import Appearance
+    from viewer.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow) and isinstance(appearance, Appearance)
+    keeper = window.search.keeper
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.timeout.connect(lambda: loop.quit() if keeper.studies and not keeper.busy_indexing else None)
+    timer.start(100)
+    QTimer.singleShot(120_000, loop.quit)
+    loop.exec()
+    timer.stop()
+    window.search.focus()
+    pane = window.search.pane
+    answered = QEventLoop()
+    keeper.answered.connect(answered.quit)
+    pane.field.setText(QUERY)
+    QTimer.singleShot(30_000, answered.quit)
+    answered.exec()
+    if not pane.model.rowCount():
+        print(f"no hits for {QUERY!r}", file=sys.stderr)
+        return False
+    pane.results.setCurrentIndex(pane.model.index(0, 0))
+    window.search.open_hit(pane.model.hit(0))
+    pane.results.setFocus()
+    for name, scheme in SEARCH_SHOTS:
+        appearance.set_preference(scheme)
+        _settle(app)
+        path = out / name
+        if not window.grab().save(str(path)):
+            print(f"could not write {path}", file=sys.stderr)
+            return False
+        print(path)
+    return True
 
 
 if __name__ == "__main__":

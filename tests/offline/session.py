@@ -6,9 +6,10 @@ else is imported, and records every Python-level attempt to reach the network (a
 bound or sent on, a name resolved, a URL or browser opened) or to start a program, and every open of a
 file a hostile record names. The session: the bundled samples, a folder of records, every node of every
 study shown in the detail pane, a comparison (and its HTML and PDF reports), each export format (JSON,
-Markdown, HTML, PDF), printing to a PDF printer, and search when viewer.core.search exists. Audit hooks
-cannot be removed, hence a process of its own; the netns run of the same script covers what a hook cannot
-see (Qt's own C++ code).
+Markdown, HTML, PDF), printing to a PDF printer, and a search in the Search dock over what the window indexed
+as it opened the files (in its own process: TRIALVIEWER_INDEX_WORKERS=0, so that no worker process counts as a
+program started). Audit hooks cannot be removed, hence a process of its own; the netns run of the same script
+covers what a hook cannot see (Qt's own C++ code).
 """
 
 from __future__ import annotations
@@ -37,10 +38,8 @@ sys.addaudithook(_audit)
 import json  # noqa: E402
 import os  # noqa: E402
 import time  # noqa: E402
-from collections.abc import Callable, Sequence  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from functools import partial  # noqa: E402
-from importlib import import_module  # noqa: E402
-from importlib.util import find_spec  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -143,8 +142,7 @@ def main(folder: Path, out: Path) -> dict[str, object]:
     wait_for(exporter.printed, lambda: exporter.print_to(hostile, printer))
     steps.append("printed to PDF")
 
-    searched = search(studies, out) if find_spec("viewer.core.search") is not None else None
-    steps.append(f"search: {searched}" if searched is not None else "search: skipped (no viewer.core.search yet)")
+    steps.append(f"search: {search(window)}")
 
     window.close()
     app.processEvents()
@@ -163,16 +161,38 @@ def main(folder: Path, out: Path) -> dict[str, object]:
     }
 
 
-def search(studies: Sequence[object], out: Path) -> str:
-    """Index the session's studies and search them (viewer.core.search, the search branch's API)."""
-    index_module = import_module("viewer.core.search.index")  # adapt here when that API moves
-    index = index_module.SearchIndex(out / "index")
-    try:
-        index.add_studies(studies)
-        hits = index.search("anakinra")
-        return f"{len(getattr(hits, 'hits', hits))} hits for 'anakinra'"
-    finally:
-        index.close()
+def wait_until(condition: Callable[[], bool], timeout: int = TIMEOUT_MS) -> None:
+    """Run the event loop until `condition()` holds (checked every 50 ms)."""
+    deadline = time.monotonic() + timeout / 1000
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not within {timeout} ms: {condition}")
+        loop = QEventLoop()
+        QTimer.singleShot(50, loop.quit)
+        loop.exec()
+
+
+def search(window: object) -> str:
+    """Search as a user does: the window has indexed what it opened; type in the Search dock, open the first hit."""
+    from viewer.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    feature = window.search
+    keeper = feature.keeper
+    wait_until(lambda: keeper.studies > 0 and not keeper.busy_indexing)
+    feature.focus()
+    pane = feature.pane
+
+    def ask() -> None:
+        pane.field.setText("anakinra")
+        pane._emit_query()
+
+    wait_for(keeper.answered, ask)
+    hits = pane.model.rowCount()
+    if hits:
+        feature.open_hit(pane.model.hit(0))
+        wait_until(lambda: window.current_study() is not None and window.current_study().id == pane.model.hit(0).id)
+    return f"{keeper.studies} studies indexed; {hits} hits for 'anakinra'"
 
 
 if __name__ == "__main__":

@@ -106,7 +106,12 @@ def _records(tmp_path: Path, canary: Canary) -> Path:
 def _run(tmp_path: Path, canary: Canary, prefix: list[str]) -> dict[str, object]:
     folder, out = _records(tmp_path, canary), tmp_path / "out"
     out.mkdir()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TRIALVIEWER_HOME": str(tmp_path / "home")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "TRIALVIEWER_HOME": str(tmp_path / "home"),
+        "TRIALVIEWER_INDEX_WORKERS": "0",
+    }
     run = subprocess.run(
         [*prefix, sys.executable, str(SESSION), str(folder), str(out)],
         cwd=ROOT,

@@ -17,6 +17,7 @@ from viewer.ui.library_pane import LibraryPane
 from viewer.ui.problems_button import ProblemsButton
 from viewer.ui.protocol_tree import ProtocolTree
 from viewer.ui.recent_menu import RecentMenu
+from viewer.ui.search_feature import SearchFeature
 from viewer.ui.session import bundled_files
 from viewer.ui.window_commands import WindowCommands
 
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         self.addAction(self.actions_.cancel_load)
         self.library.set_context_actions(self.actions_.library_menu_actions())
+        self.search = SearchFeature(self)  # the Search dock is built when first asked for
 
         self._wire()
         tab_chain = (self.library.filter_edit, self.library.view, self.tree.view, self.detail.browser)
@@ -112,6 +114,7 @@ class MainWindow(QMainWindow):
         a.quit.triggered.connect(self.close)
         a.remove.triggered.connect(self.library.request_remove)
         a.filter.triggered.connect(self.library.focus_filter)
+        a.search.triggered.connect(self.search.focus)
         a.open_protocol.triggered.connect(self.tree.setFocus)
         a.find_details.triggered.connect(self.detail.open_find)
         a.find_next.triggered.connect(self.detail.find_next)
@@ -205,6 +208,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_load_finished(self, summary: LoadSummary) -> None:
+        self.search.enable()  # the index follows the library from the first load on
         if not summary.remember:
             return
         if summary.succeeded:  # only paths that opened go to Open Recent
@@ -303,6 +307,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._loader is not None:
             self._loader.cancel()
+        self.search.close()
         self.save_state()
         from viewer.ui.zoom import apply_zoom
 

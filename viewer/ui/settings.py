@@ -114,6 +114,15 @@ class Settings:
         self._file.set("recent/files", [])
 
     @property
+    def search_open(self) -> bool:
+        """Whether the Search dock was open when the window closed (part of the layout: Reset Layout forgets it)."""
+        return self._int("window/search_open", 0, 0, 1) == 1
+
+    @search_open.setter
+    def search_open(self, value: bool) -> None:
+        self._file.set("window/search_open", int(bool(value)))
+
+    @property
     def zoom(self) -> int:
         return self._int("view/zoom", 0, -5, 10)
 

@@ -17,7 +17,7 @@ from viewer.core.search import schema as s
 from viewer.core.search.analyzer import register
 from viewer.core.search.catalog import Catalog, CatalogError
 from viewer.core.search.compile import SEX_ADMITS, Compiled, Compiler, norm, searched_fields
-from viewer.core.search.indexer import Indexer
+from viewer.core.search.indexer import BATCH_STUDIES, Indexer
 from viewer.core.search.integrity import SegmentDamaged, verify
 from viewer.core.search.query import ParsedQuery, parse_query
 from viewer.core.search.results import Hit, IndexProgress, IndexReport, SearchResult
@@ -108,16 +108,16 @@ class SearchIndex:
 
     def add_paths(self, paths: Iterable[str | os.PathLike[str]], *, workers: int | None = None,
                   progress: Callable[[IndexProgress], None] | None = None,
-                  cancel: threading.Event | None = None) -> IndexReport:  # fmt: skip
+                  cancel: threading.Event | None = None, batch_studies: int = BATCH_STUDIES) -> IndexReport:  # fmt: skip
         """Index files, folders and zips (see SEARCH_API.md): unchanged files are skipped without parsing, a
         changed file replaces its studies; each batch commits atomically; `cancel` stops after the current batch.
+        A batch commits after `batch_studies` studies or BATCH_SECONDS, whichever comes first.
         """
         with self._write_lock:
             writer = self._writer()
             try:
-                return Indexer(self._index, writer, self._catalog, self._committed).add(
-                    paths, workers, progress, cancel
-                )
+                indexer = Indexer(self._index, writer, self._catalog, self._committed, batch_studies)
+                return indexer.add(paths, workers, progress, cancel)
             finally:
                 self._release(writer)
 

@@ -68,7 +68,8 @@ class Indexer:
     """One add_paths or remove_paths run, holding the index's only writer."""
 
     def __init__(self, index: tantivy.Index, writer: tantivy.IndexWriter, catalog: Catalog,
-                 on_commit: Callable[[], None]) -> None:  # fmt: skip
+                 on_commit: Callable[[], None], batch_studies: int = BATCH_STUDIES) -> None:  # fmt: skip
+        self.batch_studies = max(1, batch_studies)
         self.index = index
         self.writer = writer
         self.catalog = catalog
@@ -174,7 +175,7 @@ class Indexer:
             meter.bytes_done += item.bytes
             meter.files_done += len(item.files)
             meter.report()
-        if self.batch.studies >= BATCH_STUDIES or time.monotonic() - self.batch.started >= BATCH_SECONDS:
+        if self.batch.studies >= self.batch_studies or time.monotonic() - self.batch.started >= BATCH_SECONDS:
             self.commit()
 
     def plan(self, files: list[Path], sizes: list[int], units: list[int], pool: ProcessPoolExecutor | None,

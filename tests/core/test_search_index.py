@@ -94,7 +94,8 @@ def test_prefix(index: SearchIndex) -> None:
 
 
 @pytest.mark.parametrize(("text", "field"), [
-    ("title:anakinra", "title"), ("condition:\"heart failure\"", "conditions"), ("intervention:sorafenib", "interventions"),
+    ("title:anakinra", "title"), ("condition:\"heart failure\"", "conditions"),
+    ("intervention:sorafenib", "interventions"),
     ("inclusion:pregnant", "inclusion"), ("exclusion:pregnant", "exclusion"), ("outcome:mortality", "outcomes"),
     ("site:boston", "sites"), ("sponsor:pfizer", "sponsor"), ("id:NCT00101400", "id"),
 ])  # fmt: skip

@@ -106,9 +106,15 @@ class SearchIndex:
 
     # --- writing ----------------------------------------------------------------------------------------
 
-    def add_paths(self, paths: Iterable[str | os.PathLike[str]], *, workers: int | None = None,
-                  progress: Callable[[IndexProgress], None] | None = None,
-                  cancel: threading.Event | None = None, batch_studies: int = BATCH_STUDIES) -> IndexReport:  # fmt: skip
+    def add_paths(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        *,
+        workers: int | None = None,
+        progress: Callable[[IndexProgress], None] | None = None,
+        cancel: threading.Event | None = None,
+        batch_studies: int = BATCH_STUDIES,
+    ) -> IndexReport:
         """Index files, folders and zips (see SEARCH_API.md): unchanged files are skipped without parsing, a
         changed file replaces its studies; each batch commits atomically; `cancel` stops after the current batch.
         A batch commits after `batch_studies` studies or BATCH_SECONDS, whichever comes first.

@@ -92,10 +92,12 @@ def seeds_index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
     return index
 
 
-PIECES = st.sampled_from(["AND", "OR", "NOT", "-", "(", ")", '"', "*", ":", "title:", "phase:", "age:", "age:1-x",
-                          "status:", "id:", "eligibility:", "country:", " ", "  ", "myositis", "anakinra",
-                          "NCT01165008", "é", "ß", "中文", "\u0301", "\x00", "\n", "\t", "🙂", "sex:female", "registry:",
-                          "a*b", "-(", "\\", "'", "[", "]", "{", "}", "~", "^", "2024-516057-42-00"])  # fmt: skip
+PIECES = st.sampled_from([
+    "AND", "OR", "NOT", "-", "(", ")", '"', "*", ":", "title:", "phase:", "age:", "age:1-x", "status:", "id:",
+    "eligibility:", "country:", " ", "  ", "myositis", "anakinra", "NCT01165008", "é", "ß", "中文", "\u0301", "\x00",
+    "\n", "\t", "🙂", "sex:female", "registry:", "a*b", "-(", "\\", "'", "[", "]", "{", "}", "~", "^",
+    "2024-516057-42-00",
+])  # fmt: skip
 QUERIES = st.one_of(st.lists(PIECES, max_size=14).map("".join), st.lists(PIECES, max_size=10).map(" ".join),
                     st.text(max_size=40))  # fmt: skip
 

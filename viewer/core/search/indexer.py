@@ -172,9 +172,13 @@ class Indexer:
                 self.added += len(parsed.ids)
                 self.files_indexed += 1
                 meter.studies += len(parsed.ids)
+                self.commit_when_full()
             meter.bytes_done += item.bytes
             meter.files_done += len(item.files)
             meter.report()
+        self.commit_when_full()
+
+    def commit_when_full(self) -> None:
         if self.batch.studies >= self.batch_studies or time.monotonic() - self.batch.started >= BATCH_SECONDS:
             self.commit()
 

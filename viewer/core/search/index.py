@@ -80,7 +80,8 @@ class SearchIndex:
                 raise
             return cls(folder, index, catalog, None, ())
         except _Damaged as damage:
-            reason = f"the search index in {folder} was damaged ({damage}); it was removed and recreated empty"
+            what = " ".join(str(damage).split())  # one line, whatever SQLite or tantivy said
+            reason = f"the search index in {folder} was damaged ({what}); it was removed and recreated empty"
             log.warning("%s", reason)
             _clear(folder)
             index, catalog = _open_parts(folder)

@@ -21,7 +21,17 @@ from viewer.core.search.indexer import BATCH_STUDIES, Indexer
 from viewer.core.search.integrity import SegmentDamaged, verify
 from viewer.core.search.query import ParsedQuery, parse_query
 from viewer.core.search.results import Hit, IndexProgress, IndexReport, SearchResult
-from viewer.core.search.snippets import FALLBACK, SNIPPET_CHARS, SNIPPET_ORDER, head, matched_fields, runs_of, to_html
+from viewer.core.search.snippets import (
+    FALLBACK,
+    SNIPPET_CHARS,
+    SNIPPET_ORDER,
+    Matcher,
+    head,
+    matched_fields,
+    matchers,
+    runs_of,
+    to_html,
+)
 from viewer.core.search.suggest import suggest
 
 if TYPE_CHECKING:
@@ -223,7 +233,7 @@ class SearchIndex:
         compiled = compiler.compile(parsed, filters)
         found = searcher.search(compiled.query, limit, count=True, offset=offset)
         total = int(found.count)  # type: ignore[attr-defined]  # there at run time, missing from the 0.27 stub
-        searched = searched_fields(compiled.leaves)
+        searched = matchers(searched_fields(compiled.leaves))
         generators: dict[str, tantivy.SnippetGenerator | None] = {}
         hits = tuple(self._hit(searcher, compiler, compiled, searched, generators, float(score), address)
                      for score, address in found.hits)  # fmt: skip
@@ -232,7 +242,7 @@ class SearchIndex:
         return SearchResult(parsed.text, _ms(start), total, hits, parsed.terms, parsed.plain_words, suggestions, facets)
 
     def _hit(self, searcher: tantivy.Searcher, compiler: Compiler, compiled: Compiled,
-             searched: dict[str, tuple[set[str], tuple[str, ...]]],
+             searched: dict[str, Matcher],
              generators: dict[str, tantivy.SnippetGenerator | None], score: float, address: Any) -> Hit:  # fmt: skip
         import tantivy
 

@@ -242,7 +242,7 @@ class Indexer:
             self.skip(container[0], unit, meter)
             return
         if is_zip:
-            yield from self.plan_zip(path, info, old, meter)
+            yield from self.plan_zip(path, info, old, info.st_size / max(unit, 1), meter)
             return
         try:
             with open(path, "rb") as handle:
@@ -259,7 +259,7 @@ class Indexer:
         new = NewFile(_key(), name, "", "file", info.st_size, info.st_mtime_ns, digest, (), None)
         yield new, data
 
-    def plan_zip(self, path: Path, info: os.stat_result, old: list[Row],
+    def plan_zip(self, path: Path, info: os.stat_result, old: list[Row], share: float,
                  meter: _Meter) -> Iterator[tuple[NewFile, bytes] | _Done]:  # fmt: skip
         name = str(path)
         members = {r.member: r for r in old if r.member}
@@ -285,7 +285,7 @@ class Indexer:
             previous = members.get(member)
             if previous is not None and previous.sha256 == digest:
                 meter.files_done += 1
-                meter.bytes_done += round(info.st_size / max(len(members), 1))
+                meter.bytes_done += round(share)
                 meter.report()
                 continue
             if previous is not None:

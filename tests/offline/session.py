@@ -165,12 +165,13 @@ def main(folder: Path, out: Path) -> dict[str, object]:
 
 def search(studies: Sequence[object], out: Path) -> str:
     """Index the session's studies and search them (viewer.core.search, the search branch's API)."""
-    index_module = import_module("viewer.core.search.index")  # adapt here when that API moves
-    index = index_module.SearchIndex(out / "index")
+    search_module = import_module("viewer.core.search")  # the contract in SEARCH_API.md
+    index = search_module.SearchIndex.open(out / "index")
     try:
-        index.add_studies(studies)
+        files = sorted({str(s.source.file).split("!")[0] for s in studies})  # type: ignore[attr-defined]
+        index.add_paths(files, workers=0)
         hits = index.search("anakinra")
-        return f"{len(getattr(hits, 'hits', hits))} hits for 'anakinra'"
+        return f"{len(hits.hits)} hits for 'anakinra'"
     finally:
         index.close()
 

@@ -19,6 +19,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", metavar="DIR", help="the index folder (default: the user's data folder)")
     parser.add_argument("--workers", type=int, metavar="N",
                         help="parsing processes (default: one per core; 0 parses in this process)")  # fmt: skip
+    parser.add_argument("--batch", type=int, default=None, metavar="N",
+                        help="studies per commit (default 20,000; each commit survives a crash)")  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
@@ -29,7 +31,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {index.reset_reason}", file=sys.stderr)
     line = _ProgressLine(sys.stderr) if sys.stderr.isatty() else None
     try:
-        report = index.add_paths(args.paths, workers=args.workers, progress=line.show if line else None)
+        extra = {"batch_studies": args.batch} if args.batch else {}
+        report = index.add_paths(args.paths, workers=args.workers, progress=line.show if line else None, **extra)
     except IndexBusyError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -15,7 +15,6 @@ MAX_WORD_BYTES = 40
 """Longer words (base64, long chemical strings) are dropped from the index, as tantivy's default does."""
 
 _lock = threading.Lock()
-_chars: dict[str, str] = {}
 
 
 @lru_cache(maxsize=1)
@@ -44,20 +43,21 @@ def fold(text: str) -> str:
     """
     if text.isascii():
         return text.lower()
-    out = []
-    for char in text:
-        folded = _chars.get(char)
-        if folded is None:
-            folded = _fold_char(char)
-        out.append(folded)
-    return "".join(out)
+    return text.translate(_TABLE)
 
 
-def _fold_char(char: str) -> str:
-    # The simple tokenizer splits on what is not alphanumeric; lowercase and ascii_fold map one char at a time.
-    tokens = analyzer().analyze(char) if char.isalnum() else []
-    folded = "".join(tokens) if tokens else char.lower()
-    with _lock:
-        if len(_chars) < 100_000:
-            _chars[char] = folded
-    return folded
+class _Folds(dict[int, str]):
+    """Code point -> its folded text, asked of the analyzer once per character ever seen."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        # The simple tokenizer splits on what is not alphanumeric; lowercase and ascii_fold map one char at a time.
+        tokens = analyzer().analyze(char) if char.isalnum() else []
+        folded = "".join(tokens) if tokens else char.lower()
+        with _lock:
+            if len(self) < 200_000:
+                self[code] = folded
+        return folded
+
+
+_TABLE = _Folds()

@@ -24,6 +24,7 @@ REGISTRY_ALIASES = {"ctgov": "clinicaltrialsgov", "nct": "clinicaltrialsgov", "c
 SEX_ADMITS = {"female": ("female", "all"), "male": ("male", "all"), "all": ("all",)}
 """sex:female finds studies that admit women: those for women only and those for all."""
 
+FILTER_NAMES = (*s.FILTERS, "age")
 Vocabulary = Callable[[str], Mapping[str, str]]
 """A filter field -> {normalized value: the value as stored} over what the index holds."""
 
@@ -82,20 +83,22 @@ class Compiler:
 
     def compile(self, parsed: ParsedQuery, filters: Mapping[str, Collection[str]] | None = None) -> Compiled:
         node = parsed.node
-        query = Query.empty_query() if node is None else self.node(node)
+        wanted: dict[str, list[str]] = {k: list(v) for k, v in parsed.filters.items()}
+        for key, values in (filters or {}).items():
+            if values and key in FILTER_NAMES:  # other keys name nothing the index holds: ignored
+                wanted.setdefault(key, []).extend(values)
+        if node is None and not wanted:
+            return Compiled(Query.empty_query(), ())
+        query = self.node(node) if node is not None else Query.all_query()  # filters alone: every study they admit
         if parsed.id_alone:
             exact = Query.boost_query(Query.term_query(self.schema, s.KEY, parsed.id_alone), s.EXACT_ID_BOOST)
             query = Query.boolean_query([(Occur.Should, query), (Occur.Should, exact)])
-        wanted: dict[str, list[str]] = {k: list(v) for k, v in parsed.filters.items()}
-        for key, values in (filters or {}).items():
-            if values:
-                wanted.setdefault("age" if key == "age" else key, []).extend(values)
-        clauses = [(Occur.Must, query)] if node is not None else []
+        clauses = [(Occur.Must, query)]
         for key, values in wanted.items():
             clauses.append((Occur.Must, Query.const_score_query(self.filter(key, values), 0.0)))
         for key, values in parsed.excluded.items():
             clauses.append((Occur.MustNot, self.filter(key, list(values))))
-        if len(clauses) > 1 or (clauses and clauses[0][0] != Occur.Must):
+        if len(clauses) > 1:
             query = Query.boolean_query(clauses)
         return Compiled(query, tuple(_positive_leaves(node)))
 

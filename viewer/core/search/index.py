@@ -17,11 +17,21 @@ from viewer.core.search import schema as s
 from viewer.core.search.analyzer import register
 from viewer.core.search.catalog import Catalog, CatalogError
 from viewer.core.search.compile import SEX_ADMITS, Compiled, Compiler, norm, searched_fields
-from viewer.core.search.indexer import Indexer
+from viewer.core.search.indexer import BATCH_STUDIES, Indexer
 from viewer.core.search.integrity import SegmentDamaged, verify
 from viewer.core.search.query import ParsedQuery, parse_query
 from viewer.core.search.results import Hit, IndexProgress, IndexReport, SearchResult
-from viewer.core.search.snippets import FALLBACK, SNIPPET_CHARS, SNIPPET_ORDER, head, matched_fields, runs_of, to_html
+from viewer.core.search.snippets import (
+    FALLBACK,
+    SNIPPET_CHARS,
+    SNIPPET_ORDER,
+    Matcher,
+    head,
+    matched_fields,
+    matchers,
+    runs_of,
+    to_html,
+)
 from viewer.core.search.suggest import suggest
 
 if TYPE_CHECKING:
@@ -80,7 +90,8 @@ class SearchIndex:
                 raise
             return cls(folder, index, catalog, None, ())
         except _Damaged as damage:
-            reason = f"the search index in {folder} was damaged ({damage}); it was removed and recreated empty"
+            what = " ".join(str(damage).split())  # one line, whatever SQLite or tantivy said
+            reason = f"the search index in {folder} was damaged ({what}); it was removed and recreated empty"
             log.warning("%s", reason)
             _clear(folder)
             index, catalog = _open_parts(folder)
@@ -106,18 +117,24 @@ class SearchIndex:
 
     # --- writing ----------------------------------------------------------------------------------------
 
-    def add_paths(self, paths: Iterable[str | os.PathLike[str]], *, workers: int | None = None,
-                  progress: Callable[[IndexProgress], None] | None = None,
-                  cancel: threading.Event | None = None) -> IndexReport:  # fmt: skip
+    def add_paths(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        *,
+        workers: int | None = None,
+        progress: Callable[[IndexProgress], None] | None = None,
+        cancel: threading.Event | None = None,
+        batch_studies: int = BATCH_STUDIES,
+    ) -> IndexReport:
         """Index files, folders and zips (see SEARCH_API.md): unchanged files are skipped without parsing, a
         changed file replaces its studies; each batch commits atomically; `cancel` stops after the current batch.
+        A batch commits after `batch_studies` studies or BATCH_SECONDS, whichever comes first.
         """
         with self._write_lock:
             writer = self._writer()
             try:
-                return Indexer(self._index, writer, self._catalog, self._committed).add(
-                    paths, workers, progress, cancel
-                )
+                indexer = Indexer(self._index, writer, self._catalog, self._committed, batch_studies)
+                return indexer.add(paths, workers, progress, cancel)
             finally:
                 self._release(writer)
 
@@ -216,7 +233,7 @@ class SearchIndex:
         compiled = compiler.compile(parsed, filters)
         found = searcher.search(compiled.query, limit, count=True, offset=offset)
         total = int(found.count)  # type: ignore[attr-defined]  # there at run time, missing from the 0.27 stub
-        searched = searched_fields(compiled.leaves)
+        searched = matchers(searched_fields(compiled.leaves))
         generators: dict[str, tantivy.SnippetGenerator | None] = {}
         hits = tuple(self._hit(searcher, compiler, compiled, searched, generators, float(score), address)
                      for score, address in found.hits)  # fmt: skip
@@ -225,7 +242,7 @@ class SearchIndex:
         return SearchResult(parsed.text, _ms(start), total, hits, parsed.terms, parsed.plain_words, suggestions, facets)
 
     def _hit(self, searcher: tantivy.Searcher, compiler: Compiler, compiled: Compiled,
-             searched: dict[str, tuple[set[str], tuple[str, ...]]],
+             searched: dict[str, Matcher],
              generators: dict[str, tantivy.SnippetGenerator | None], score: float, address: Any) -> Hit:  # fmt: skip
         import tantivy
 

@@ -68,7 +68,8 @@ class Indexer:
     """One add_paths or remove_paths run, holding the index's only writer."""
 
     def __init__(self, index: tantivy.Index, writer: tantivy.IndexWriter, catalog: Catalog,
-                 on_commit: Callable[[], None]) -> None:  # fmt: skip
+                 on_commit: Callable[[], None], batch_studies: int = BATCH_STUDIES) -> None:  # fmt: skip
+        self.batch_studies = max(1, batch_studies)
         self.index = index
         self.writer = writer
         self.catalog = catalog
@@ -171,10 +172,14 @@ class Indexer:
                 self.added += len(parsed.ids)
                 self.files_indexed += 1
                 meter.studies += len(parsed.ids)
+                self.commit_when_full()
             meter.bytes_done += item.bytes
             meter.files_done += len(item.files)
             meter.report()
-        if self.batch.studies >= BATCH_STUDIES or time.monotonic() - self.batch.started >= BATCH_SECONDS:
+        self.commit_when_full()
+
+    def commit_when_full(self) -> None:
+        if self.batch.studies >= self.batch_studies or time.monotonic() - self.batch.started >= BATCH_SECONDS:
             self.commit()
 
     def plan(self, files: list[Path], sizes: list[int], units: list[int], pool: ProcessPoolExecutor | None,
@@ -237,7 +242,7 @@ class Indexer:
             self.skip(container[0], unit, meter)
             return
         if is_zip:
-            yield from self.plan_zip(path, info, old, meter)
+            yield from self.plan_zip(path, info, old, info.st_size / max(unit, 1), meter)
             return
         try:
             with open(path, "rb") as handle:
@@ -254,7 +259,7 @@ class Indexer:
         new = NewFile(_key(), name, "", "file", info.st_size, info.st_mtime_ns, digest, (), None)
         yield new, data
 
-    def plan_zip(self, path: Path, info: os.stat_result, old: list[Row],
+    def plan_zip(self, path: Path, info: os.stat_result, old: list[Row], share: float,
                  meter: _Meter) -> Iterator[tuple[NewFile, bytes] | _Done]:  # fmt: skip
         name = str(path)
         members = {r.member: r for r in old if r.member}
@@ -280,7 +285,7 @@ class Indexer:
             previous = members.get(member)
             if previous is not None and previous.sha256 == digest:
                 meter.files_done += 1
-                meter.bytes_done += round(info.st_size / max(len(members), 1))
+                meter.bytes_done += round(share)
                 meter.report()
                 continue
             if previous is not None:

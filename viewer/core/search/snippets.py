@@ -6,7 +6,7 @@ import html
 import re
 from typing import TYPE_CHECKING
 
-from viewer.core.search.analyzer import words
+from viewer.core.search.analyzer import fold
 
 if TYPE_CHECKING:
     import tantivy
@@ -24,24 +24,36 @@ FALLBACK = ("summary", "conditions", "title")
 Runs = tuple[tuple[str, bool], ...]
 
 
-def matched_fields(doc: tantivy.Document, searched: dict[str, tuple[set[str], tuple[str, ...]]]) -> list[str]:
+Matcher = tuple[tuple[str, ...], re.Pattern[str]]
+
+
+def matchers(searched: dict[str, tuple[set[str], tuple[str, ...]]]) -> dict[str, Matcher]:
+    """Per field, the query's terms and a pattern finding one as a whole word (a prefix at a word start) in
+    folded text: the simple tokenizer's words are the runs of alphanumerics."""
+    found = {}
+    for name, (exact, prefixes) in searched.items():
+        alternatives = [re.escape(t) + r"(?![^\W_])" for t in sorted(exact, key=len, reverse=True)]
+        alternatives += [re.escape(p) for p in prefixes]
+        found[name] = ((*exact, *prefixes), re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + ")"))
+    return found
+
+
+def matched_fields(doc: tantivy.Document, patterns: dict[str, Matcher]) -> list[str]:
     """The fields of `doc` holding one of the query's positive terms (exact, or a word with a prefix)."""
     found = []
     for name in MATCH_ORDER:
-        wanted = searched.get(name)
-        if wanted is None:
+        matcher = patterns.get(name)
+        if matcher is None:
             continue
         text = doc.get_first(name)
         if not text:
             continue
-        exact, prefixes = wanted
-        stems = [*exact, *prefixes]
-        if text.isascii():
-            lowered = text.lower()
-            if not any(stem in lowered for stem in stems):  # cheap test first: most fields cannot match
-                continue
-        tokens = set(words(text))
-        if exact & tokens or any(token.startswith(prefixes) for token in tokens if prefixes):
+        stems, pattern = matcher
+        lowered = text.lower()
+        # Substring tests first (most fields cannot match); folding only where accents could hide a match.
+        if (any(stem in lowered for stem in stems) and pattern.search(lowered)) or (
+            not text.isascii() and pattern.search(fold(text))
+        ):
             found.append(name)
     return found
 

@@ -146,3 +146,15 @@ def test_search_from_threads_while_indexing(tmp_path: Path) -> None:
         assert errors == []
         assert report.studies_added == len(expected) == index.study_count()
         assert totals and all(t % 20 == 0 or t == len(expected) for t in totals)  # only whole batches seen
+
+
+def test_what_another_writer_commits_is_seen_after_refresh(tmp_path: Path) -> None:
+    """`trialviewer index` run while the viewer has the index open: the viewer's next query sees it."""
+    folder = tmp_path / "index"
+    with SearchIndex.open(folder) as reader, SearchIndex.open(folder) as writer:
+        assert reader.study_count() == 0 and not reader.refresh()
+        writer.add_paths([V2 / "aact__NCT00763412.json"], workers=0)
+        assert reader.search("id:NCT00763412").total == 0  # not yet looked
+        assert reader.refresh()
+        assert reader.search("id:NCT00763412").total == 1 and reader.study_count() == 1
+        assert not reader.refresh()  # nothing new since

@@ -38,6 +38,7 @@ class Query:
 class Answer:
     query: Query
     result: SearchResult
+    studies: int | None = None  # the index's size, when another writer changed it since the last query
 
 
 def _open(folder: Path | None, _token: CancelToken, _report: Report) -> SearchIndex:
@@ -48,7 +49,9 @@ def _open(folder: Path | None, _token: CancelToken, _report: Report) -> SearchIn
 
 def _search(index: SearchIndex, query: Query, _token: CancelToken, _report: Report) -> Answer:
     filters = {k: tuple(v) for k, v in query.filters.items() if v}
-    return Answer(query, index.search(query.text, limit=PAGE, filters=filters, offset=query.offset))
+    changed = index.refresh()  # `trialviewer index` may have run meanwhile: its studies are searched too
+    result = index.search(query.text, limit=PAGE, filters=filters, offset=query.offset)
+    return Answer(query, result, index.study_count() if changed else None)
 
 
 def _index(index: SearchIndex, paths: tuple[str, ...], workers: int | None, token: CancelToken,
@@ -138,6 +141,9 @@ class SearchKeeper(QObject):
     @Slot(object)
     def _on_answer(self, answer: Answer) -> None:
         self._running = None
+        if answer.studies is not None:
+            self.studies = answer.studies
+            self.opened.emit(self.studies)
         if answer.query.generation == self._generation:
             self.answered.emit(answer)
         self._next_query()

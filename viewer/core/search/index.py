@@ -64,6 +64,7 @@ class SearchIndex:
         self._cache_lock = threading.Lock()
         self._generation = 0
         self._vocabularies: dict[tuple[int, str], dict[str, str]] = {}
+        self._meta_stamp = self._stamp()
 
     # --- opening ----------------------------------------------------------------------------------------
 
@@ -165,7 +166,25 @@ class SearchIndex:
         except (SegmentDamaged, OSError, ValueError) as exc:
             log.warning("%s: %s; the index will be rebuilt when next opened", self.folder, exc)
 
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            st = (self.folder / TANTIVY / "meta.json").stat()
+        except OSError:
+            return None
+        return st.st_mtime_ns, st.st_size
+
+    def refresh(self) -> bool:
+        """See what another writer (another instance, or `trialviewer index` run while the viewer is open)
+        committed since this one last looked; True when there was something. A stat of meta.json: cheap
+        enough to call before every query."""
+        stamp = self._stamp()
+        if stamp == self._meta_stamp:
+            return False
+        self._committed()
+        return True
+
     def _committed(self) -> None:
+        self._meta_stamp = self._stamp()
         self._index.reload()
         with self._cache_lock:
             self._generation += 1

@@ -1,0 +1,122 @@
+"""Issue 10, section 8: each attack with the input it generates, the right result, and memory bounded.
+
+No test here times anything (house rule); bench/bench_attacks.py measures the same attacks at several sizes
+against a baseline in the same run, so superlinear growth shows there. docs/attacks.md maps attack -> test.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import re
+import tracemalloc
+from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+
+from tests.conftest import CORPUS, DATA, SEEDS
+from viewer.core.errors import ParseError
+from viewer.core.loader import parse_bytes
+from viewer.core.model import Study
+from viewer.core.parsers.jsonl import dumps
+
+MIB = 2**20
+T = TypeVar("T")
+
+
+def peak_memory(work: Callable[[], T]) -> tuple[T, int]:
+    """What `work` returns, and the most memory Python held at once while it ran (tracemalloc)."""
+    tracemalloc.start()
+    try:
+        result = work()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def content(studies: list[Study]) -> list[dict[str, Any]]:
+    return [s.model_dump(exclude={"source"}) for s in studies]
+
+
+def texts(value: Any) -> Iterator[str]:
+    """Every string in a dumped study (keys of `extra` too)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from texts(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from texts(item)
+
+
+# --- 1. blank-line floods in the four text formats -------------------------------------------------------
+
+TEXT_SAMPLES = {
+    "ctgov-page-text": SEEDS / "000_9a8944e657c20510.txt",
+    "medpath-page-text": SEEDS / "004_5c3f0f274010b228.txt",
+    "euctr-text": CORPUS / "D_euctr_text" / "ctrdata__sample_trials_euctr_2021-002179-21_2022-002568-62.txt",
+    "euctr-summary": DATA / "euctr_summary" / "three_trials.txt",
+}
+FLOODS = {"lf": b"\n", "crlf": b"\r\n", "blanks": b" \t\r\n"}
+
+
+def flooded(data: bytes, where: str, lines: int, eol: bytes = b"\n") -> bytes:
+    """`data` with `lines` blank lines at its start, its end, at a paragraph break near its middle (where a
+    break already was: the record means the same), or between two lines of text near the middle."""
+    flood = eol * lines
+    if where == "before":
+        return flood + data
+    if where == "after":
+        return data + flood
+    middle = len(data) // 2
+    if where == "break":
+        at = min((m.start() for m in re.finditer(rb"\n[ \t]*\n", data)), key=lambda i: abs(i - middle))
+        return data[: at + 1] + flood + data[at + 1 :]
+    at = data.index(b"\n", middle) + 1  # "inside": between two lines of text, in the middle of the record
+    return data[:at] + flood + data[at:]
+
+
+def test_a_file_of_nothing_but_blank_lines_is_empty() -> None:
+    for eol in FLOODS.values():
+        with pytest.raises(ParseError, match="empty"):
+            parse_bytes(eol * 1_000_000, "blank.txt")
+
+
+@pytest.mark.parametrize("lines", [300_000, 1_000_000])
+@pytest.mark.parametrize("where", ["before", "break", "after"])
+@pytest.mark.parametrize("fmt", sorted(TEXT_SAMPLES))
+def test_blank_line_flood_gives_the_same_record(fmt: str, where: str, lines: int) -> None:
+    path = TEXT_SAMPLES[fmt]
+    data = path.read_bytes()
+    expected = parse_bytes(data, path.name)
+    eol = FLOODS["lf"] if lines < 1_000_000 else FLOODS["blanks"]
+    attacked = flooded(data, where, lines, eol)
+    studies, peak = peak_memory(lambda: parse_bytes(attacked, path.name))
+    assert [s.source.format for s in studies] == [fmt] * len(expected)
+    assert content(studies) == content(expected)
+    assert peak < 10 * len(attacked) + 16 * MIB, f"{peak / MIB:.0f} MiB for {len(attacked) / MIB:.1f} MiB"
+
+
+@pytest.mark.parametrize("eol", sorted(FLOODS))
+@pytest.mark.parametrize("fmt", sorted(TEXT_SAMPLES))
+def test_blank_line_flood_inside_a_record_keeps_its_fields(fmt: str, eol: str) -> None:
+    """Between two lines of text the flood is one paragraph break at most: every field is still there and no
+    text carries the flood."""
+    path = TEXT_SAMPLES[fmt]
+    data = path.read_bytes()
+    expected = parse_bytes(data, path.name)
+    attacked = flooded(data, "inside", 1_000_000, FLOODS[eol])
+    studies, peak = peak_memory(lambda: parse_bytes(attacked, path.name))
+    assert [s.id for s in studies] == [s.id for s in expected]
+    for got, want in zip(studies, expected, strict=True):
+        filled = {k for k, v in want.model_dump().items() if v}
+        assert filled <= {k for k, v in got.model_dump().items() if v}
+        assert got.title == want.title
+        assert not any("\n\n\n" in text or len(text) > 2 * len(data) for text in texts(got.model_dump()))
+    assert peak < 10 * len(attacked) + 16 * MIB, f"{peak / MIB:.0f} MiB for {len(attacked) / MIB:.1f} MiB"

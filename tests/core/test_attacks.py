@@ -7,6 +7,7 @@ against a baseline in the same run, so superlinear growth shows there. docs/atta
 from __future__ import annotations
 
 import copy
+import gc
 import json
 import math
 import re
@@ -29,13 +30,30 @@ T = TypeVar("T")
 
 
 def peak_memory(work: Callable[[], T]) -> tuple[T, int]:
-    """What `work` returns, and the most memory Python held at once while it ran (tracemalloc)."""
+    """What `work` returns, and how far the process's peak memory rose while it ran.
+
+    On Linux the resident-set high-water mark, reset first (/proc/self/clear_refs): it sees what C code
+    allocates too (expat, pydantic-core), and costs nothing. Elsewhere tracemalloc's peak (Python only).
+    """
+    status, clear = Path("/proc/self/status"), Path("/proc/self/clear_refs")
+    if status.exists() and clear.exists():
+        gc.collect()
+        clear.write_text("5")
+        before = _kib(status.read_text(), "VmHWM")
+        result = work()
+        return result, (_kib(status.read_text(), "VmHWM") - before) * 1024
     tracemalloc.start()
     try:
         result = work()
         return result, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+
+
+def _kib(status: str, key: str) -> int:
+    match = re.search(rf"{key}:\s+(\d+)", status)
+    assert match, key
+    return int(match.group(1))
 
 
 def content(studies: list[Study]) -> list[dict[str, Any]]:
@@ -311,3 +329,225 @@ def test_the_text_diff_shows_control_characters_escaped(tmp_path: Path, capsys: 
     assert main(["diff", str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl")]) == 1
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out and "\\x1b]0;title\\x07" in out
+
+
+# --- 4. memory bounded by what is built ------------------------------------------------------------------
+
+V2_FILE = CORPUS / "A_ctgov_api_v2_json" / "aact__NCT00973089.json"
+XML_FILE = CORPUS / "B_ctgov_legacy_xml" / "aact__NCT03182660.xml"
+V1_FILE = CORPUS / "A1_ctgov_api_v1_classic_json" / "aact__NCT04780763.json"
+USDM_FILE = CORPUS / "F_usdm_json" / "DDF-RA_early-IG__CDISC_Pilot_Study.json"
+
+
+def v2_with_locations(count: int) -> bytes:
+    record = json.loads(V2_FILE.read_bytes())
+    record["protocolSection"].setdefault("contactsLocationsModule", {})["locations"] = ["LOCATIONS"]
+    return json.dumps(record).replace('"LOCATIONS"', ",".join(["{}"] * count)).encode()
+
+
+def test_a_million_empty_locations_in_json_are_cut_with_a_warning() -> None:
+    from viewer.core.policy import INTERACTIVE
+
+    data = v2_with_locations(1_000_000)
+    assert 2.5 * MIB < len(data) < 3.5 * MIB
+    baseline = peak_memory(lambda: json.loads(data))[1]  # the parsed tree alone: ~70 MiB of empty dicts
+    [study], peak = peak_memory(lambda: parse_bytes(data, "sites.json"))
+    assert len(study.sites) == INTERACTIVE.max_list_items
+    assert "sites: 1,000,000 listed; only the first 20,000 are kept" in study.source.warnings
+    assert peak < baseline + 64 * MIB, f"{peak / MIB:.0f} MiB; json.loads alone {baseline / MIB:.0f} MiB"
+
+
+def test_a_56_mb_legacy_xml_with_a_million_locations() -> None:
+    """The issue's case: a million short <location>s (56 MB). Streamed: the elements already read are freed."""
+    text = XML_FILE.read_text(encoding="utf-8")
+    at = text.rindex("</clinical_study>")
+    data = (text[:at] + "<location><facility><name>S</name></facility></location>\n" * 1_000_000 + text[at:]).encode()
+    assert 50 * MIB < len(data) < 60 * MIB
+    [study], peak = peak_memory(lambda: parse_bytes(data, "sites.xml"))
+    assert len(study.sites) == 20_000 and study.sites[0].facility == "S"
+    assert any(w.startswith("sites: 1,000,000 listed") for w in study.source.warnings)
+    assert peak < 2 * len(data) + 64 * MIB, f"{peak / MIB:.0f} MiB for {len(data) / MIB:.0f} MiB"
+
+
+def test_policy_caps_cut_every_kind_of_list_and_name_it() -> None:
+    from viewer.core.document import Document
+    from viewer.core.formats import parse_document
+    from viewer.core.policy import Policy
+
+    record = json.loads(V2_FILE.read_bytes())
+    p = record["protocolSection"]
+    p["conditionsModule"] = {"conditions": [f"C{i}" for i in range(50)], "keywords": ["k" * 5000] * 3}
+    p["eligibilityModule"]["eligibilityCriteria"] = "Inclusion Criteria:\n" + "".join(f"* item {i}\n" for i in range(50))
+    p["outcomesModule"] = {"primaryOutcomes": [{"measure": f"M{i}"} for i in range(50)]}
+    doc = Document("capped.json", json.dumps(record).encode(), policy=Policy(max_list_items=10, max_text_chars=1000))
+    [study] = parse_document(doc)
+    assert len(study.summary.conditions) == 10 and len(study.outcomes.primary) == 10
+    assert len(study.eligibility.inclusion) == 10 and all(len(k) == 1000 for k in study.summary.keywords)
+    warnings = "\n".join(study.source.warnings)
+    for what in ("conditions", "outcomes.primaryOutcomes", "eligibility.inclusion", "summary.keywords"):
+        assert f"{what}: " in warnings, (what, warnings)
+
+
+# --- 5. a string where a list belongs ------------------------------------------------------------------
+
+_REPR = re.compile(r"""\[['"{(]|\{'|\('|', '|^\[\]$|^\{\}$""")
+
+
+def _no_repr_and_no_letters(study: Study) -> None:
+    dump = study.model_dump()
+    for text in texts(dump):
+        assert not _REPR.search(text), f"a Python repr in the study: {text[:80]!r}"
+    for warning in study.source.warnings:
+        assert not _REPR.search(warning), warning
+
+    def lists(value: Any) -> Iterator[tuple[Any, ...]]:
+        if isinstance(value, dict):
+            for item in value.values():
+                yield from lists(item)
+        elif isinstance(value, list | tuple):
+            yield tuple(value)
+            for item in value:
+                yield from lists(item)
+
+    for items in lists(dump):
+        assert not (len(items) > 2 and all(isinstance(i, str) and len(i) == 1 for i in items)), items
+
+
+def _set(record: dict[str, Any], path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    for key in parents:
+        record = record[int(key)] if key.isdigit() else record.setdefault(key, {})  # type: ignore[index]
+    record[last] = value
+
+
+V2_LISTS: dict[str, tuple[str, Callable[[Study], Any], Any]] = {
+    "conditions": ("conditionsModule.conditions", lambda s: s.summary.conditions, ("Diabetes",)),
+    "keywords": ("conditionsModule.keywords", lambda s: s.summary.keywords, ("Diabetes",)),
+    "aliases": ("identificationModule.nctIdAliases", lambda s: s.secondary_ids[-1], "NCT00000002"),
+    "other names": ("armsInterventionsModule.interventions.0.otherNames",
+                    lambda s: s.summary.interventions[0].other_names, ("Diabetes",)),
+    "arm labels": ("armsInterventionsModule.interventions.0.armGroupLabels",
+                   lambda s: s.summary.interventions[0].arm_labels, ("Diabetes",)),
+    "age groups": ("eligibilityModule.stdAges", lambda s: s.extra.get("Age groups"), "Diabetes"),
+    "phases": ("designModule.phases", lambda s: s.summary.phases, ("PHASE2",)),
+    "who masked": ("designModule.designInfo.maskingInfo.whoMasked", lambda s: s.design.who_masked, ("Diabetes",)),
+    "secondary ids": ("identificationModule.secondaryIdInfos", lambda s: s.secondary_ids, None),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("field", sorted(V2_LISTS))
+def test_v2_string_where_a_list_belongs(field: str) -> None:
+    path, read, expected = V2_LISTS[field]
+    record = json.loads(V2_FILE.read_bytes())
+    value = "PHASE2" if field == "phases" else ("NCT00000002" if field == "aliases" else "Diabetes")
+    _set(record["protocolSection"], path, value)
+    [study] = parse_bytes(json.dumps(record).encode(), "v2.json")
+    _no_repr_and_no_letters(study)
+    key = path.rsplit(".", 1)[1]
+    assert any(w.startswith(f"{key}: expected a list") for w in study.source.warnings), study.source.warnings
+    if expected is not None:
+        assert read(study) == expected
+    else:  # a list of objects given as text: nothing to read an id from; said, and the rest opens
+        assert "Diabetes" not in read(study)
+
+
+V1_LISTS: dict[str, tuple[str, Callable[[Study], Any], Any]] = {
+    "conditions": ("ConditionsModule.ConditionList.Condition", lambda s: s.summary.conditions, ("Diabetes",)),
+    "keywords": ("ConditionsModule.KeywordList.Keyword", lambda s: s.summary.keywords, ("Diabetes",)),
+    "aliases": ("IdentificationModule.NCTIdAliasList.NCTIdAlias", lambda s: s.secondary_ids[-1], "NCT00000002"),
+    "other names": ("ArmsInterventionsModule.InterventionList.Intervention.0.InterventionOtherNameList"
+                    ".InterventionOtherName", lambda s: s.summary.interventions[0].other_names, ("Diabetes",)),
+    "age groups": ("EligibilityModule.StdAgeList.StdAge", lambda s: s.extra.get("Age groups"), "DIABETES"),
+    "secondary ids": ("IdentificationModule.SecondaryIdInfoList.SecondaryIdInfo", lambda s: s.secondary_ids, None),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("field", sorted(V1_LISTS))
+def test_v1_string_where_a_list_belongs(field: str) -> None:
+    path, read, expected = V1_LISTS[field]
+    record = json.loads(V1_FILE.read_bytes())
+    protocol = record["FullStudiesResponse"]["FullStudies"][0]["Study"]["ProtocolSection"]
+    _set(protocol, path, "NCT00000002" if field == "aliases" else "Diabetes")
+    [study] = parse_bytes(json.dumps(record).encode(), "v1.json")
+    _no_repr_and_no_letters(study)
+    assert any("expected a list" in w for w in study.source.warnings), study.source.warnings
+    if expected is not None:
+        assert read(study) == expected
+    else:
+        assert "Diabetes" not in read(study)
+
+
+def _every_list(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], list[Any]]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _every_list(item, (*path, key))
+    elif isinstance(value, list):
+        yield path, value
+        for index, item in enumerate(value[:2]):
+            yield from _every_list(item, (*path, index))
+
+
+@pytest.mark.parametrize("path", [V2_FILE, V1_FILE, USDM_FILE], ids=["v2", "v1", "usdm"])
+def test_every_list_of_every_json_format_given_as_a_string(path: Path) -> None:
+    """Each list of the sample in turn replaced by a string (its first item, or "Diabetes"): the study opens
+    or a ParseError says why; never letters for items, never a Python repr in any text or warning."""
+    original = json.loads(path.read_bytes())
+    checked = 0
+    for where, items in _every_list(original):
+        if not where:
+            continue
+        record = copy.deepcopy(original)
+        parent = record
+        for key in where[:-1]:
+            parent = parent[key]
+        parent[where[-1]] = items[0] if items and isinstance(items[0], str) else "Diabetes"
+        try:
+            studies = parse_bytes(json.dumps(record).encode(), path.name)
+        except ParseError:
+            continue
+        for study in studies:
+            _no_repr_and_no_letters(study)
+        checked += 1
+    assert checked > 10
+
+
+def test_jsonl_string_where_a_list_belongs_is_refused_by_the_schema() -> None:
+    line = json.loads(dumps([_hostile_export_study(1)]))
+    line["summary"]["conditions"] = "Diabetes"
+    with pytest.raises(ParseError, match=r"summary\.conditions"):
+        parse_bytes((json.dumps(line) + "\n").encode(), "export.jsonl")
+
+
+# --- 6. absurd ages ------------------------------------------------------------------------------------
+
+ABSURD_AGES = ["9" * 400 + " Years", "1e400 Years", "1e400", "-5 Years", "NaN Years", "nan", "inf Years",
+               "Infinity", "-0 Years", "1e-400 Years", "151 Years", "99999 Months"]  # fmt: skip
+
+
+def _finite_or_none(value: float | None) -> bool:
+    return value is None or (math.isfinite(value) and 0 <= value <= 150)
+
+
+@pytest.mark.parametrize("age", ABSURD_AGES)
+def test_absurd_ages_never_become_infinity_and_round_trip(age: str) -> None:
+    record = json.loads(V2_FILE.read_bytes())
+    record["protocolSection"]["eligibilityModule"].update(minimumAge=age, maximumAge=age)
+    xml = XML_FILE.read_text(encoding="utf-8")
+    xml = re.sub(r"<minimum_age>[^<]*</minimum_age>", f"<minimum_age>{age}</minimum_age>", xml)
+    xml = re.sub(r"<maximum_age>[^<]*</maximum_age>", f"<maximum_age>{age}</maximum_age>", xml)
+    for data, name in ((json.dumps(record).encode(), "v2.json"), (xml.encode(), "legacy.xml")):
+        [study] = parse_bytes(data, name)
+        e = study.eligibility
+        assert _finite_or_none(e.minimum_age_years) and _finite_or_none(e.maximum_age_years), (name, e)
+        assert e.minimum_age_raw == age.strip() or name.endswith(".xml")  # the wording is kept as stated
+        assert parse_bytes(dumps([study]).encode(), "again.jsonl") == [study]
+        assert parse_bytes((study.model_dump_json(indent=2) + "\n").encode(), "again.json") == [study]
+
+
+@pytest.mark.parametrize("number", ["1e400", "-1e400", "NaN", "Infinity", "9" * 400, "-5", "151"])
+def test_an_export_with_an_absurd_age_is_refused_by_the_schema(number: str) -> None:
+    """JSON reads 1e400 as infinity and NaN as NaN; the model takes only finite ages from 0 to 150 years."""
+    line = dumps([_hostile_export_study(1)]).replace('"minimum_age_years":149.999999', f'"minimum_age_years":{number}')
+    assert f'"minimum_age_years":{number}' in line
+    with pytest.raises(ParseError, match=r"eligibility\.minimum_age_years"):
+        parse_bytes(line.encode(), "export.jsonl")

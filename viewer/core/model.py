@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
 Sex = Literal["all", "female", "male"]
 MAX_ID_LENGTH = 120
+MAX_AGE_YEARS = 150.0
+"""Ages are finite numbers of years from 0 to this: "1e400 Years" or NaN in an export never loads as infinity."""
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -76,8 +78,8 @@ class Criterion(Frozen):
 
 
 class Eligibility(Frozen):
-    minimum_age_years: float | None = None
-    maximum_age_years: float | None = None
+    minimum_age_years: float | None = Field(None, ge=0, le=MAX_AGE_YEARS, allow_inf_nan=False)
+    maximum_age_years: float | None = Field(None, ge=0, le=MAX_AGE_YEARS, allow_inf_nan=False)
     minimum_age_raw: str | None = None
     maximum_age_raw: str | None = None
     sex: Sex | None = None

@@ -551,3 +551,212 @@ def test_an_export_with_an_absurd_age_is_refused_by_the_schema(number: str) -> N
     assert f'"minimum_age_years":{number}' in line
     with pytest.raises(ParseError, match=r"eligibility\.minimum_age_years"):
         parse_bytes(line.encode(), "export.jsonl")
+
+
+# --- 7. zip archives -----------------------------------------------------------------------------------
+
+
+def _zip(members: list[tuple[str, bytes]], *, claim: int | None = None, zip64: bool = False) -> bytes:
+    """A stored (uncompressed) zip written by hand, fast for 100,000 members; `claim` overrides the entry
+    count of the end record, `zip64` writes the zip64 end record (needed past 65,535 members)."""
+    import struct
+    import zlib
+
+    local, central = bytearray(), bytearray()
+    for name, data in members:
+        raw = name.encode()
+        crc = zlib.crc32(data)
+        central += struct.pack("<4s6H3L5HLL", b"PK\x01\x02", 20, 20, 0x800, 0, 0, 0, crc, len(data), len(data),
+                               len(raw), 0, 0, 0, 0, 0, len(local)) + raw  # fmt: skip
+        local += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0x800, 0, 0, 0, crc, len(data), len(data), len(raw), 0)
+        local += raw + data
+    count = len(members) if claim is None else claim
+    tail = _end(count, len(central), len(local), zip64 or count > 0xFFFF)
+    return bytes(local + central + tail)
+
+
+def _end(count: int, size: int, offset: int, zip64: bool) -> bytes:
+    """The end-of-directory records for a directory of `size` bytes at `offset` (right before them)."""
+    import struct
+
+    if not zip64:
+        return struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, size, offset, 0)
+    record = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, size, offset)
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, offset + size, 1)
+    return record + locator + struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+
+
+def _load(path: Path, policy: Any = None) -> list[Any]:
+    from viewer.core.loader import load_paths
+    from viewer.core.policy import INTERACTIVE
+
+    return list(load_paths([path], policy=policy or INTERACTIVE))
+
+
+def _spy_entries(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the central-directory entries read (through the one reader the loader uses)."""
+    from viewer.core import ziparchive
+
+    read: list[int] = []
+    real = ziparchive.entries
+
+    def counting(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        for entry in real(*args, **kwargs):
+            read.append(1)
+            yield entry
+
+    monkeypatch.setattr(ziparchive, "entries", counting)
+    return read
+
+
+def test_a_directory_claiming_2_3_million_entries_is_refused_before_any_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The end record says 2,300,000 entries in a directory of 105 MB (a sparse file: no disk used). The count
+    alone refuses it, with both policies: no entry is read, nothing is listed."""
+    from viewer.core.policy import BULK
+
+    record = V2_FILE.read_bytes()
+    archive = tmp_path / "dump.zip"
+    real = _zip([("a.json", record)])
+    directory = 2_300_000 * 56
+    with open(archive, "wb") as handle:
+        handle.write(real[: real.index(b"PK\x01\x02")])  # the member, then a directory of zeros
+        start = handle.tell()
+        handle.truncate(start + directory)
+        handle.seek(start + directory)
+        handle.write(_end(2_300_000, directory, start, zip64=True))
+    read = _spy_entries(monkeypatch)
+    for policy in (None, BULK):
+        [result], peak = peak_memory(lambda policy=policy: _load(archive, policy))
+        assert result.error is not None and "too many members (2,300,000)" in result.error.reason
+        assert peak < 16 * MIB
+    assert read == []
+
+
+def test_a_zip_of_100001_tiny_members_is_refused_with_a_message(tmp_path: Path) -> None:
+    archive = tmp_path / "many.zip"
+    archive.write_bytes(_zip([(f"m{i}.json", b"{}") for i in range(100_001)]))
+    [result], peak = peak_memory(lambda: _load(archive))
+    assert result.name == str(archive) and result.error is not None
+    assert "too many members (100,001)" in result.error.reason and str(archive) in str(result.error)
+    assert peak < 16 * MIB  # counted from the end record: no list of 100,001 entries
+    from viewer.core.policy import Policy
+
+    exactly = tmp_path / "enough.zip"  # at the limit (a smaller one, to keep the test short): every member read
+    exactly.write_bytes(_zip([(f"m{i:04d}.txt", b"") for i in range(1000)]))
+    results = _load(exactly, Policy(max_zip_members=1000))
+    assert len(results) == 1000 and all("empty" in r.error.reason for r in results)
+    assert "too many members (1,000)" in _load(exactly, Policy(max_zip_members=999))[0].error.reason
+
+
+def test_overlapping_members_are_refused_before_any_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The overlap bomb: 10,000 directory entries all pointing at one 1 MiB member (10 GiB if each were read)."""
+    import struct
+
+    from viewer.core import ziparchive
+
+    one = _zip([("a.json", b" " * MIB)])
+    at = one.index(b"PK\x01\x02")
+    entry = one[at : one.index(b"PK\x05\x06")]
+    copies = [entry.replace(b"a.json", f"{i:06d}".encode()) for i in range(10_000)]
+    central = b"".join(copies)
+    tail = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 10_000, 10_000, len(central), at, 0)
+    archive = tmp_path / "overlap.zip"
+    archive.write_bytes(one[:at] + central + tail)
+    members: list[Any] = []
+    monkeypatch.setattr(ziparchive, "read_member", lambda *a, **k: members.append(a) or b"")
+    [result], peak = peak_memory(lambda: _load(archive))
+    assert result.error is not None and "overlap" in result.error.reason and members == []
+    assert peak < 16 * MIB
+
+
+def test_the_total_expanded_size_is_bounded(tmp_path: Path) -> None:
+    """Members past the archive's budget are refused one by one, each with the reason; what came before opens."""
+    from viewer.core.policy import Policy
+
+    record = V2_FILE.read_bytes()
+    archive = tmp_path / "big.zip"
+    archive.write_bytes(_zip([(f"{i}.json", record) for i in range(10)]))
+    results = _load(archive, Policy(max_zip_bytes=3 * len(record) + 1))
+    assert [r.ok for r in results] == [True] * 3 + [False] * 7
+    assert all("expands to more than" in r.error.reason for r in results[3:])
+
+
+def test_a_member_expanding_past_its_header_is_stopped_at_the_file_limit(tmp_path: Path) -> None:
+    """A deflated member of 256 MiB of zeros (256 KiB on disk) whose header says 1 KiB: decompression stops at
+    the file limit, whatever the header says, in bounded memory."""
+    import struct
+    import zipfile
+    import zlib
+
+    from viewer.core.policy import Policy
+
+    engine = zlib.compressobj(9, zlib.DEFLATED, -15)
+    chunk = bytes(MIB)
+    body = b"".join(engine.compress(chunk) for _ in range(256)) + engine.flush()
+    archive = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr("small.json", b"{}")
+    data = bytearray(archive.read_bytes())
+    central = data.index(b"PK\x01\x02")
+    name = b"bomb.json"
+    local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0, 0, len(body), 1024, len(name), 0) + name
+    entry = struct.pack("<4s6H3L5HLL", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, 0, len(body), 1024, len(name), 0, 0, 0,
+                        0, 0, central) + name  # fmt: skip
+    old_central = bytes(data[central : data.index(b"PK\x05\x06")])
+    new_central = old_central + entry
+    offset = central + len(local) + len(body)
+    tail = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 2, 2, len(new_central), offset, 0)
+    archive.write_bytes(bytes(data[:central]) + local + body + new_central + tail)
+    results, peak = peak_memory(lambda: _load(archive, Policy(max_file_bytes=8 * MIB)))
+    bomb = next(r for r in results if r.name.endswith("bomb.json"))
+    assert bomb.error is not None and "expands to more than 8 MiB" in bomb.error.reason
+    assert peak < 64 * MIB
+
+
+# --- 10. study ids: validated, and safe as file names ---------------------------------------------------
+
+HOSTILE_IDS = ["../../../../tmp/EVIL", "/etc/passwd", "..", ".", "...", "C:\\Windows\\evil", "\\\\server\\share",
+               "a/../../b", "NUL", "con.txt", "COM1", "~/x", "$(rm -rf ~)", "NCT 0001", "é/🙂", "-rf", "x" * 120]  # fmt: skip
+
+
+@pytest.mark.parametrize("study_id", HOSTILE_IDS)
+def test_file_stem_never_leaves_the_folder(study_id: str, tmp_path: Path) -> None:
+    from viewer.core.model import file_stem
+
+    stem = file_stem(study_id)
+    assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", stem) and len(stem) <= 126, stem
+    assert ".." not in Path(stem).parts and stem.split(".")[0].upper() not in {"NUL", "CON", "COM1"}
+    target = (tmp_path / f"{stem}.json").resolve()
+    assert target.parent == tmp_path.resolve()
+
+
+@pytest.mark.parametrize(
+    ("study_id", "reason"),
+    [("x" * 121, "at most 120"), ("NCT\x00001", "control"), ("NCT\x1b[2J", "control"), ("NCT\x9b1", "control"),
+     ("   ", "empty")],
+)  # fmt: skip
+def test_study_ids_are_validated(study_id: str, reason: str) -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match=reason):
+        Study(id=study_id, registry="r", source={"file": "f", "format": "t", "sha256": "0"})  # type: ignore[arg-type]
+    line = dumps([_hostile_export_study(1)]).replace(_hostile_export_study(1).id, json.dumps(study_id)[1:-1])
+    with pytest.raises(ParseError, match="id"):
+        parse_bytes(line.encode(), "export.jsonl")
+
+
+def test_line_breaks_in_an_id_become_spaces() -> None:
+    for raw in ("a\u2028b", "a\nb", "a\x85b", "  a \t b  "):
+        assert Study(id=raw, registry="r", source={"file": "f", "format": "t", "sha256": "0"}).id == "a b"  # type: ignore[arg-type]
+
+
+def test_ids_are_one_line_of_at_most_120_characters_in_every_parser() -> None:
+    """A record whose id is too long or holds control characters: a ParseError naming the record, not a study
+    with an id no file name or window title can take."""
+    record = json.loads(V2_FILE.read_bytes())
+    for bad in ("NCT" + "1" * 200, "NCT\x1b[2J0001"):
+        record["protocolSection"]["identificationModule"]["nctId"] = bad
+        with pytest.raises(ParseError, match="does not fit the study model"):
+            parse_bytes(json.dumps(record).encode(), "v2.json")

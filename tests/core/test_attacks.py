@@ -377,7 +377,8 @@ def test_policy_caps_cut_every_kind_of_list_and_name_it() -> None:
     record = json.loads(V2_FILE.read_bytes())
     p = record["protocolSection"]
     p["conditionsModule"] = {"conditions": [f"C{i}" for i in range(50)], "keywords": ["k" * 5000] * 3}
-    p["eligibilityModule"]["eligibilityCriteria"] = "Inclusion Criteria:\n" + "".join(f"* item {i}\n" for i in range(50))
+    items = "".join(f"* item {i}\n" for i in range(50))
+    p["eligibilityModule"]["eligibilityCriteria"] = "Inclusion Criteria:\n" + items
     p["outcomesModule"] = {"primaryOutcomes": [{"measure": f"M{i}"} for i in range(50)]}
     doc = Document("capped.json", json.dumps(record).encode(), policy=Policy(max_list_items=10, max_text_chars=1000))
     [study] = parse_document(doc)
@@ -718,7 +719,8 @@ def test_a_member_expanding_past_its_header_is_stopped_at_the_file_limit(tmp_pat
 # --- 10. study ids: validated, and safe as file names ---------------------------------------------------
 
 HOSTILE_IDS = ["../../../../tmp/EVIL", "/etc/passwd", "..", ".", "...", "C:\\Windows\\evil", "\\\\server\\share",
-               "a/../../b", "NUL", "con.txt", "COM1", "~/x", "$(rm -rf ~)", "NCT 0001", "é/🙂", "-rf", "x" * 120]  # fmt: skip
+               "a/../../b", "NUL", "con.txt", "COM1", "~/x", "$(rm -rf ~)", "NCT 0001", "é/🙂", "-rf",
+               "x" * 120]  # fmt: skip
 
 
 @pytest.mark.parametrize("study_id", HOSTILE_IDS)

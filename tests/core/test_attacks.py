@@ -762,3 +762,149 @@ def test_ids_are_one_line_of_at_most_120_characters_in_every_parser() -> None:
         record["protocolSection"]["identificationModule"]["nctId"] = bad
         with pytest.raises(ParseError, match="does not fit the study model"):
             parse_bytes(json.dumps(record).encode(), "v2.json")
+
+
+# --- 8. the saved library in a folder that cannot be written ---------------------------------------------
+
+_READ_ONLY_SCRIPT = """
+import json, os, sys
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from viewer.core.library_store import LibraryStore
+from viewer.core.settings_file import SettingsFile
+folder, step = Path(sys.argv[2]), sys.argv[3]
+if step == "before":
+    store = LibraryStore(folder / "library.sqlite3")
+    store.add(["/a.json", "/b.json"])
+    store.hide([("abc", 1)])
+    store.close()
+    settings = SettingsFile(folder / "settings.json")
+    settings.set("view/zoom", 3)
+    settings.save()
+else:
+    store = LibraryStore(folder / "library.sqlite3")
+    seen = {"paths": store.paths(), "hidden": sorted(store.hidden())}
+    store.add(["/c.json"])
+    store.remove(["/a.json"])
+    settings = SettingsFile(folder / "settings.json")
+    seen.update(zoom=settings.get("view/zoom"), problems=[*store.problems, *settings.problems])
+    settings.set("view/zoom", 4)
+    seen["saved"] = settings.save()
+    seen["files"] = sorted(os.listdir(folder))
+    print(json.dumps(seen))
+"""
+
+
+def _runs(python: str, user: str) -> bool:
+    import subprocess
+
+    try:
+        run = subprocess.run([python, "-c", "import sqlite3"], user=user, capture_output=True, check=False)
+    except OSError:
+        return False
+    return run.returncode == 0
+
+
+def test_a_read_only_library_folder_loses_nothing_and_says_so() -> None:
+    """The data folder made read-only between two sessions: the library is read as it was (it used to be
+    called damaged and shown empty), the user is told changes are not kept, and the files stay untouched.
+    As root (who writes anywhere) the second session runs as user "nobody", so the permission is real."""
+    import os
+    import pwd
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    from tests.conftest import ROOT
+
+    user: str | None = None
+    python = sys.executable
+    if os.geteuid() == 0:
+        try:
+            user = pwd.getpwnam("nobody").pw_name
+        except KeyError:
+            pytest.skip("running as root and there is no user 'nobody' to run as")
+        # An interpreter "nobody" may run (the store needs only the standard library); root's may be private.
+        runnable = [exe for exe in (sys.executable, "/usr/bin/python3", "/usr/local/bin/python3") if _runs(exe, user)]
+        if not runnable:
+            pytest.skip("running as root and no Python that user 'nobody' may run")
+        python = runnable[0]
+    folder = Path(tempfile.mkdtemp(prefix="trialviewer-ro-"))
+    try:
+        folder.chmod(0o777)
+        script = folder / "session.py"
+        script.write_text(_READ_ONLY_SCRIPT, encoding="utf-8")
+        script.chmod(0o644)
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+
+        def session(step: str) -> str:
+            run = subprocess.run([python, str(script), str(ROOT), str(folder), step], user=user, env=env,
+                                 capture_output=True, text=True, check=False, timeout=120)  # fmt: skip
+            assert run.returncode == 0, run.stderr
+            return run.stdout
+
+        session("before")
+        for name in ("library.sqlite3", "settings.json"):
+            (folder / name).chmod(0o644)
+        before = {p.name: p.read_bytes() for p in folder.iterdir() if p.name != "session.py"}
+        folder.chmod(0o555)
+        seen = json.loads(session("after"))
+        assert seen["paths"] == ["/a.json", "/b.json"] and seen["hidden"] == [["abc", 1]] and seen["zoom"] == 3
+        assert seen["saved"] is False
+        problems = "\n".join(seen["problems"])
+        assert "cannot be written" in problems and "not kept" in problems and "damaged" not in problems
+        folder.chmod(0o755)
+        assert {p.name: p.read_bytes() for p in folder.iterdir() if p.name != "session.py"} == before
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(folder)
+
+
+def test_a_locked_library_is_not_moved_aside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """'database is locked' (another viewer mid-write) is not damage: the file is never renamed '.damaged'."""
+    import sqlite3
+
+    from viewer.core.library_store import LibraryStore
+
+    store = LibraryStore(tmp_path / "library.sqlite3")
+    store.add(["/kept.json"])
+    store.close()
+
+    def locked(self: LibraryStore) -> sqlite3.Connection:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(LibraryStore, "_connect", locked)
+    again = LibraryStore(tmp_path / "library.sqlite3")
+    assert again.paths() == ["/kept.json"] and again.read_only
+    assert not list(tmp_path.glob("*.damaged-*")) and "database is locked" in again.problems[0]
+
+
+# --- 9. a symlinked settings file ----------------------------------------------------------------------
+
+
+def test_write_atomic_replaces_a_link_never_its_target(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The GUI's own check is tests/ui/test_settings.py::test_a_symlinked_settings_file_never_writes_its_target;
+    here the writer itself: temp file in the same folder, fsync, then one rename over the link."""
+    import os
+
+    from viewer.core.settings_file import SettingsFile, write_atomic
+
+    target = tmp_path / "elsewhere" / "precious.txt"
+    target.parent.mkdir()
+    target.write_text("do not touch", encoding="utf-8")
+    link = tmp_path / "settings.json"
+    link.symlink_to(target)
+    synced: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd) or real_fsync(fd))
+    write_atomic(link, b'{"a": 1}')
+    assert target.read_text(encoding="utf-8") == "do not touch"
+    assert not link.is_symlink() and link.read_bytes() == b'{"a": 1}' and synced
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere", "settings.json"]  # no temp file left
+    link.unlink()
+    link.symlink_to(target)
+    settings = SettingsFile(link)
+    assert settings.values == {} and "not a plain file" in settings.problems[0]  # its target is not read either
+    settings.set("view/zoom", 2)
+    assert settings.save() and target.read_text(encoding="utf-8") == "do not touch"

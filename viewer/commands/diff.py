@@ -8,6 +8,8 @@ import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from viewer.core.terminal import printable
+
 if TYPE_CHECKING:
     from viewer.core.model import Study
 
@@ -92,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         a, b = pick(args.a), pick(args.b)
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(printable(f"error: {exc}"), file=sys.stderr)
         return 2
     comparison = diff(a, b, unchanged=args.all)
     to_file = bool(args.output) and args.output != "-"

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from viewer.core.terminal import printable
+
 if TYPE_CHECKING:  # `trialviewer --version` and `formats` need no pydantic: the model loads when a file does
     from viewer.core.model import Study
 
@@ -55,10 +57,10 @@ def run(args: argparse.Namespace) -> int:
         for result in load_paths(paths, skip, contain_bugs=True):
             if result.error is not None:
                 failed += 1
-                print(f"error: {result.error}", file=sys.stderr)
+                print(printable(f"error: {result.error}"), file=sys.stderr)
                 continue
             for warning in dict.fromkeys(w for s in result.studies for w in s.source.warnings):
-                print(f"warning: {result.name}: {warning}", file=sys.stderr)
+                print(printable(f"warning: {result.name}: {warning}"), file=sys.stderr)
             sink.write(render(result.studies).encode("utf-8"))
             sink.flush()
     except BrokenPipeError:
@@ -84,7 +86,7 @@ def _pdf(paths: list[str], output: str | None) -> int:
     for result in load_paths(paths, [Path(output)], contain_bugs=True):
         if result.error is not None:
             failed += 1
-            print(f"error: {result.error}", file=sys.stderr)
+            print(printable(f"error: {result.error}"), file=sys.stderr)
         studies.extend(result.studies)
     if not studies:
         print("error: no study to export", file=sys.stderr)

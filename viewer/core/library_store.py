@@ -46,6 +46,7 @@ class LibraryStore:
         self._problems: list[str] = []
         self._opened = False
         self._connection: sqlite3.Connection | None = None
+        self.read_only = False
 
     @property
     def problems(self) -> list[str]:
@@ -74,6 +75,9 @@ class LibraryStore:
             if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise sqlite3.DatabaseError("quick_check failed")
             return db
+        except sqlite3.OperationalError as exc:
+            # Read-only, locked or unopenable is not damage: the file is never moved aside for it.
+            return self._read_only(exc)
         except sqlite3.DatabaseError as exc:
             if not self.path.exists():
                 self._problems.append(f"the library cannot be kept ({exc}); it lasts this session only")
@@ -96,6 +100,25 @@ class LibraryStore:
             self._problems.append(f"the library cannot be kept in {self.path.parent} ({exc.strerror or exc})")
             return None
 
+    def _read_only(self, exc: sqlite3.Error) -> sqlite3.Connection | None:
+        """The library as it is, for reading only, when its folder or file cannot be written (or it is locked)."""
+        where = self.path.parent
+        if self.path.exists():
+            for options in ("mode=ro", "mode=ro&immutable=1"):  # immutable: no -shm can be made beside it
+                try:
+                    db = sqlite3.connect(f"{self.path.as_uri()}?{options}", uri=True, timeout=10)
+                    db.execute("SELECT count(*) FROM entries").fetchone()
+                except sqlite3.Error:
+                    continue
+                self.read_only = True
+                self._problems.append(
+                    f"the library in {where} cannot be written ({exc}); it is shown as it was, and what changes "
+                    "this session is not kept"
+                )
+                return db
+        self._problems.append(f"the library cannot be kept in {where} ({exc}); it lasts this session only")
+        return None
+
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")  # another running viewer reads while this one writes
@@ -107,7 +130,7 @@ class LibraryStore:
         return self._db is not None
 
     def _write(self, sql: str, rows: Iterable[tuple[object, ...]]) -> None:
-        if self._db is None:
+        if self._db is None or self.read_only:  # said once, when it was opened
             return
         try:
             with self._db:  # one transaction

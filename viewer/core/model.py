@@ -9,14 +9,22 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
 Sex = Literal["all", "female", "male"]
 MAX_ID_LENGTH = 120
+MAX_AGE_YEARS = 150.0
+"""Ages are finite numbers of years from 0 to this: "1e400 Years" or NaN in an export never loads as infinity."""
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
+_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+
+
 def file_stem(study_id: str) -> str:
-    """A study id made safe as a file name: "../../tmp/EVIL" -> "tmp_EVIL", "CTRI/2020/01/1" -> "CTRI_2020_01_1"."""
-    stem = _UNSAFE_IN_NAME.sub("_", study_id).strip("._-")
-    return stem[:MAX_ID_LENGTH] or "study"
+    """A study id made safe as a file name: "../../tmp/EVIL" -> "tmp_EVIL", "CTRI/2020/01/1" -> "CTRI_2020_01_1".
+
+    Only letters, digits, ".", "_" and "-"; never empty, never leading dots, never a Windows device ("NUL").
+    """
+    stem = _UNSAFE_IN_NAME.sub("_", study_id).strip("._-")[:MAX_ID_LENGTH] or "study"
+    return f"study_{stem}" if stem.split(".")[0].upper() in _DEVICES else stem
 
 
 class Frozen(BaseModel):
@@ -76,8 +84,8 @@ class Criterion(Frozen):
 
 
 class Eligibility(Frozen):
-    minimum_age_years: float | None = None
-    maximum_age_years: float | None = None
+    minimum_age_years: float | None = Field(None, ge=0, le=MAX_AGE_YEARS, allow_inf_nan=False)
+    maximum_age_years: float | None = Field(None, ge=0, le=MAX_AGE_YEARS, allow_inf_nan=False)
     minimum_age_raw: str | None = None
     maximum_age_raw: str | None = None
     sex: Sex | None = None

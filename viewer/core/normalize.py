@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from viewer.core.model import MAX_AGE_YEARS
 from viewer.core.parsing.textlines import trimmed
 
 _NON_WORD = re.compile(r"[^A-Z0-9]+")
@@ -119,7 +120,6 @@ def phases(raw: str | None) -> tuple[str, ...]:
 # An optional comparison first (">= 20age old", as JPRN writes it) or an ISO 8601 duration's "P" ("P18Y"), then
 # the number and its unit ("18Y", "6M", "0D" as ReBEC writes them).
 _AGE = re.compile(r"^\s*(?:[<>]=?|=|≥|≤|P(?=\d))?\s*(\d{1,6}(?:[.,]\d{1,6})?)\s*([A-Za-z]*)")
-MAX_AGE_YEARS = 150.0
 """No one enrolls older than this: a larger figure is a typo or hostile, read as "not stated"."""
 _AGE_UNITS = {
     "year": 1.0, "years": 1.0, "yr": 1.0, "yrs": 1.0, "y": 1.0, "": 1.0, "age": 1.0,

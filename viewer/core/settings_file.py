@@ -44,6 +44,10 @@ class SettingsFile:
         self.path = path
         self.problems: list[str] = []
         self.values: dict[str, Any] = self._load()
+        folder = next((p for p in (path.parent, *path.parents) if p.exists()), None)
+        if folder is not None and not os.access(folder, os.W_OK):  # said now: at quit nobody would read it
+            self.problems.append(f"the settings cannot be saved in {path.parent} (it is read-only); "
+                                 "window layout and preferences changed this session are not kept")  # fmt: skip
 
     def _load(self) -> dict[str, Any]:
         try:

@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from viewer.ui.library_model import LibraryModel
@@ -22,12 +22,26 @@ if TYPE_CHECKING:
 class LibraryKeeper(QObject):
     """The one place that writes the store; the window only calls it."""
 
+    problems_found = Signal(list)  # [("(library)", reason)]: a change that could not be kept, for the user
+
     def __init__(self, model: LibraryModel, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.model = model
         self._settings = settings
         self.undo_stack = QUndoStack(self)
         self._hidden_keys: set[tuple[str, int]] | None = None
+        self._told: set[str] = set()
+
+    def unreported(self, problems: Iterable[str]) -> list[str]:
+        """`problems` not yet told to the user (each is told once), now counted as told."""
+        new = [p for p in dict.fromkeys(problems) if p not in self._told]
+        self._told.update(new)
+        return new
+
+    def _tell(self) -> None:
+        """After a write: what the store could not keep goes to the Problems panel at once, not at the next start."""
+        if new := self.unreported(self.store.problems):
+            self.problems_found.emit([("(library)", problem) for problem in new])
 
     @property
     def store(self) -> LibraryStore:
@@ -58,6 +72,7 @@ class LibraryKeeper(QObject):
         kept = [s for s in studies if (s.source.sha256, s.source.record) not in self._hidden]
         origins = [origin_of(s.source.file) for s in kept]
         self.store.add(o for o in dict.fromkeys(origins) if not is_bundled(o))
+        self._tell()
         return kept
 
     def remove(self, studies: list[Study]) -> None:
@@ -75,6 +90,7 @@ class LibraryKeeper(QObject):
         partial = [(s.source.sha256, s.source.record) for _, s in rows if origin_of(s.source.file) in remaining]
         self.store.hide(partial)
         self._hidden |= set(partial)
+        self._tell()
         return rows
 
     def _put_back(self, rows: list[tuple[int, Study]]) -> None:
@@ -83,6 +99,7 @@ class LibraryKeeper(QObject):
         self.store.unhide(keys)
         self._hidden -= set(keys)
         self.store.add(o for o in dict.fromkeys(origin_of(s.source.file) for _, s in rows) if not is_bundled(o))
+        self._tell()
 
 
 class _Remove(QUndoCommand):

@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
 
         self.library.study_selected.connect(self._on_study_selected)
         self.library.remove_requested.connect(self.keeper.remove)
+        self.keeper.problems_found.connect(self.add_problems)
         self.library.remove_action.changed.connect(lambda: a.remove.setEnabled(self.library.remove_action.isEnabled()))
         self.tree.node_selected.connect(self._on_node_selected)
         self.library.counts_changed.connect(self.counts.setText)
@@ -153,7 +154,7 @@ class MainWindow(QMainWindow):
 
     def start(self, paths: list[str], remembered: bool = True) -> None:
         """Open the bundled protocols, the previous session's library, then `paths` (after first paint)."""
-        self.add_problems([("(settings)", problem) for problem in self.settings.problems])
+        self.add_problems([("(settings)", problem) for problem in self.keeper.unreported(self.settings.problems)])
         previous: list[str] = []
         if remembered:
             present, missing = self.keeper.previous_files()

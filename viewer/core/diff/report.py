@@ -7,6 +7,7 @@ from typing import Any
 
 from viewer.core.diff.model import KINDS, MARKERS, Change, Comparison, Version
 from viewer.core.diff.words import Words
+from viewer.core.terminal import printable
 
 SECTION_TITLES = {
     "summary": "Summary",
@@ -49,7 +50,7 @@ def to_json(comparison: Comparison) -> str:
 def version_line(label: str, v: Version) -> str:
     dated = f", {v.date_label} {v.date}" if v.date else ""
     record = f" (record {v.record + 1})" if v.record else ""
-    return f"{label}: {v.id} — {v.title}\n   {v.file}{record}{dated}\n   sha256 {v.sha256}"
+    return printable(f"{label}: {v.id} — {v.title}\n   {v.file}{record}{dated}\n   sha256 {v.sha256}")
 
 
 def heading(comparison: Comparison) -> str:
@@ -69,10 +70,10 @@ def marked(words: Words, colour: bool) -> str:
     out = []
     for op, text in words:
         if op == "=":
-            out.append(text)
+            out.append(printable(text))
         else:
             start, end = signs[op]
-            out.append(f"{start}{text}{end}")
+            out.append(f"{start}{printable(text)}{end}")
     return "".join(out)
 
 
@@ -87,13 +88,13 @@ def to_text(comparison: Comparison, colour: bool = False) -> str:
         lines.append(f"\n== {SECTION_TITLES[name]} ({counts_words(counts[name])})")
         for change in changes:
             note = f"  ({change.note})" if change.note else ""
-            lines.append(f"{MARKERS[change.kind]} {KIND_WORDS[change.kind].lower()}: {change.path}{note}")
+            lines.append(printable(f"{MARKERS[change.kind]} {KIND_WORDS[change.kind].lower()}: {change.path}{note}"))
             lines += _body(change, colour)
     return "\n".join(lines) + "\n"
 
 
 def _indent(text: str | None, sign: str) -> list[str]:
-    return [f"    {sign} {line}" for line in (text or "").split("\n")]
+    return [f"    {sign} {line}" for line in printable(text or "").split("\n")]
 
 
 def _body(change: Change, colour: bool) -> list[str]:

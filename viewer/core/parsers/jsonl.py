@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from pydantic import ValidationError
@@ -11,6 +12,8 @@ from viewer.core.model import STUDY_ADAPTER, Study
 from viewer.core.parsers.base import Format
 
 NAME = "trialviewer-jsonl"
+# The start of `model_dump_json(indent=...)`: an id (at most 120 characters, some escaped) then secondary_ids.
+_INDENTED = re.compile(r'\{\s*"id":\s*"(?:[^"\\\n]|\\.){1,720}",\s*"secondary_ids":\s*\[')
 
 
 def score(head: str) -> int:
@@ -21,8 +24,9 @@ def score(head: str) -> int:
     first = head.split("\n", 1)[0]
     if first.startswith('{"id":') and '"secondary_ids":' in first[:400]:
         return 95
-    # One study exported with indentation: a single object with the model's top-level keys.
-    if (
+    # One study exported with indentation (File > Export as JSON): the id, then the secondary ids, however
+    # many of them push "registry" and "source" past the head; or an object with the model's top-level keys.
+    if _INDENTED.match(head) or (
         head.startswith("{")
         and '"protocolSection"' not in head
         and all(f'"{key}":' in head for key in ("id", "registry", "source"))

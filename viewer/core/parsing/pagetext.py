@@ -127,8 +127,10 @@ def parse_address(line: str) -> dict[str, str | None] | None:
     return {"city": parts[0], "state": ", ".join(parts[1:]) or None, "zip": zip_code, "country": found}
 
 
-def label_value(line: str, labels: Iterable[str]) -> tuple[str, str] | None:
+def label_value(line: str, labels: tuple[str, ...]) -> tuple[str, str] | None:
     """'Study Type : Interventional' -> ('Study Type', 'Interventional') for a known label."""
+    if not line.startswith(labels):  # one call for the common case: most lines carry no label
+        return None
     for label in labels:
         if line.startswith(label):
             rest = line[len(label) :].lstrip()

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from viewer.core import normalize as n
+from viewer.core.parsing.textlines import iter_lines
 
 # "E.5.1.1", "D.IMP", "B.3.1 and B.3.2", "D.3.8 to D.3.10", and the letter alone ("N. ", "P. ") before a word.
 _CODE = (
@@ -87,11 +88,8 @@ def is_flat(text: str) -> bool:
 
 
 def lines(text: str) -> Iterator[str]:
-    """The text's lines, lazily, whatever its line ends; trailing blanks removed."""
-    for match in re.finditer(r"([^\r\n]*)(?:\r\n|\r|\n|$)", text):
-        if match.start() == len(text) and match.start() > 0:
-            return
-        yield match.group(1).rstrip()
+    """The text's lines, lazily, whatever its line ends; trailing blanks removed, runs of blank lines as one."""
+    return iter_lines(text)
 
 
 def flat_lines(text: str) -> Iterator[str]:

@@ -2,12 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
+
+# A run of blank lines (line ends already "\n"): possessive, so a long run of spaces never backtracks.
+_BLANK_RUN = re.compile(r"\n(?:[^\S\n]*+\n)++")
+
+
+def iter_lines(text: str) -> Iterator[str]:
+    """The text's lines, lazily, whatever its line ends (\\r\\n, \\r or \\n), with trailing blanks removed.
+
+    Blank lines at either end are dropped and a run of blank lines inside becomes one: a break is a break
+    however long it is, so a record padded with a million blank lines costs what the record costs.
+    """
+    text = _BLANK_RUN.sub("\n\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    start, length = 0, len(text)
+    seen = pending = False
+    while start <= length:
+        end = text.find("\n", start)
+        if end < 0:
+            end = length
+        line = text[start:end].rstrip()
+        start = end + 1
+        if line:
+            if pending:
+                yield ""
+            seen, pending = True, False
+            yield line
+        elif seen:
+            pending = True  # kept only if a line with text follows: no blank line at the end
 
 
 def lines(text: str) -> list[str]:
-    """The text's lines, whatever its line ends (\\r\\n, \\r or \\n), with trailing blanks removed."""
-    return [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    """`iter_lines` as a list."""
+    return list(iter_lines(text))
 
 
 def trimmed(rows: Sequence[str]) -> Sequence[str]:

@@ -233,12 +233,10 @@ class ZipWriter:
         offset = self.offset
         if offset >= 0xFFFFFFFF:
             extra, offset = struct.pack("<HHQ", 1, 8, offset), 0xFFFFFFFF
-        self.central.append(
-            struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 45, 45 if extra else 20, 0, 8, DOS_TIME, DOS_DATE, crc,
-                        len(deflated), size, len(raw_name), len(extra), 0, 0, 0, 0o644 << 16, offset)  # fmt: skip
-            + raw_name
-            + extra
-        )
+        version = 45 if extra else 20
+        entry = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 45, version, 0, 8, DOS_TIME, DOS_DATE, crc,
+                            len(deflated), size, len(raw_name), len(extra), 0, 0, 0, 0o644 << 16, offset)  # fmt: skip
+        self.central.append(entry + raw_name + extra)
         self.offset += len(header) + len(raw_name) + len(deflated)
 
     def close(self) -> None:

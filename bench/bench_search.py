@@ -243,7 +243,7 @@ def report(args: argparse.Namespace) -> None:
           f"load {' '.join(f'{x:.2f}' for x in os.getloadavg())}; code {code} at {sha[:12]}"
           f"{' (with uncommitted changes)' if dirty else ''}", flush=True)  # fmt: skip
     dump, info = registry_dump.ensure_dump(n, args.seed, args.results_fraction, log=lambda s: print(s, flush=True))
-    index = WORK / f"index-n{n}-{sha[:12]}"
+    index = Path(args.index) if args.index else WORK / f"index-n{n}-{sha[:12]}"
     logs = WORK / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     if not args.reuse_index or not index.exists():
@@ -332,6 +332,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=20)
     parser.add_argument("--reuse-index", action="store_true", help="search the index of an earlier --keep-index run")
     parser.add_argument("--keep-index", action="store_true")
+    parser.add_argument("--index", help="the index folder (default: one per size and commit in the work folder)")
     parser.add_argument("--out", help="results JSON (default: the work folder)")
     report(parser.parse_args())
 

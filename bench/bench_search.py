@@ -251,6 +251,7 @@ def report(args: argparse.Namespace) -> None:
         print(f"build: python -m viewer index {dump} --index {index} ...", flush=True)
         build = run_timed([sys.executable, "-m", "viewer", "index", str(dump), "--index", str(index)], code,
                           logs / f"build-n{n}.log")  # fmt: skip
+        build["commit"] = sha
     else:
         build = json.loads((index.parent / f"{index.name}.build.json").read_text())
     (index.parent / f"{index.name}.build.json").write_text(json.dumps(build))
@@ -276,7 +277,7 @@ def report(args: argparse.Namespace) -> None:
         f"{'build s (python -m viewer index, wall)':44}{build['seconds']:>12.1f}   CPU {build['cpu_s']:.0f} s, "
         f"peak RSS {build['peak_rss_mb']:.0f} MB, load {build['load_before']:.1f} -> {build['load_after']:.1f}"
     )
-    print(f"{'studies/s':44}{rate:>12,.0f}")
+    print(f"{'studies/s':44}{rate:>12,.0f}   (built by {build.get('commit', sha)[:12]})")
     print(f"{'index GB':44}{size / 1e9:>12.2f}")
     print(f"{'index / raw JSON':44}{size / raw:>12.2f}")
     print(f"{'index / searched text':44}{size / text:>12.2f}")

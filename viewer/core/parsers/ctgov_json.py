@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import msgspec
+
 from viewer.core import extra_keys as K
 from viewer.core import normalize as n
 from viewer.core.criteria import eligibility_fields
 from viewer.core.document import Document
 from viewer.core.errors import ParseError
 from viewer.core.model import Study
-from viewer.core.parsers.base import Format, make_study
+from viewer.core.parsers.base import Format, Record, make_study
 from viewer.core.parsing.jsonshape import Reader
 
 NAME = "ctgov-api-v2-json"
@@ -28,8 +30,49 @@ def score(head: str) -> int:
     return 60 if any(key in head for key in _V2_KEYS) else 0
 
 
+class _One(msgspec.Struct):
+    """The keys the parser reads of a one-study file; the rest (resultsSection: most of the bytes) is skipped
+    without being built. `studies` present means a page (or an odd file): the general path reads it."""
+
+    protocolSection: dict[str, Any]
+    derivedSection: Any = msgspec.UNSET
+    hasResults: Any = msgspec.UNSET
+    studies: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
+
+
+_ONE = msgspec.json.Decoder(_One)
+
+
+def _one_study(doc: Document) -> dict[str, Any] | None:
+    """A one-study file decoded fast (~6x json.loads), or None for the general path to read it.
+
+    msgspec refuses exactly what could make the result differ from Document.json: bytes that are not UTF-8
+    (or carry a BOM), invalid JSON, NaN and infinities, lone surrogate escapes, nesting past its limit, a
+    top level that is not an object with an object protocolSection. Everything it accepts decodes to the
+    same values json.loads gives, and the text would decode with no warning."""
+    try:
+        one = _ONE.decode(doc.data)
+    except msgspec.DecodeError:  # ValidationError (wrong shape) is a DecodeError
+        return None
+    if one.studies is not msgspec.UNSET:
+        return None
+    record: dict[str, Any] = {"protocolSection": one.protocolSection}
+    if one.derivedSection is not msgspec.UNSET:
+        record["derivedSection"] = one.derivedSection
+    if one.hasResults is not msgspec.UNSET:
+        record["hasResults"] = one.hasResults
+    return record
+
+
 def parse(doc: Document) -> Iterator[Study]:
-    data = doc.json()
+    for item in records(doc):
+        yield make_study(doc, NAME, item.index, item.fields, item.warnings)
+
+
+def records(doc: Document) -> Iterator[Record]:
+    """The studies as the field dicts `parse` validates."""
+    one = _one_study(doc)
+    data = doc.json() if one is None else one
     if isinstance(data, dict) and isinstance(data.get("studies"), list):
         records = data["studies"]
     elif isinstance(data, list):
@@ -40,7 +83,7 @@ def parse(doc: Document) -> Iterator[Study]:
         if not isinstance(record, dict) or not isinstance(record.get("protocolSection"), dict):
             raise doc.fail(f"record {index + 1} has no protocolSection")
         warnings: list[str] = []
-        yield make_study(doc, NAME, index, study_fields(record, doc, warnings), warnings)
+        yield Record(NAME, index, study_fields(record, doc, warnings), warnings)
 
 
 def study_fields(record: dict[str, Any], doc: Document, warnings: list[str]) -> dict[str, Any]:
@@ -281,4 +324,4 @@ class _Study:
         return f"({inner})" if inner else None
 
 
-FORMAT = Format(NAME, "ClinicalTrials.gov API v2 JSON", score, parse, (".json",))
+FORMAT = Format(NAME, "ClinicalTrials.gov API v2 JSON", score, parse, (".json",), records)

@@ -20,7 +20,8 @@ Parse = Callable[[Document], Iterator[Study]]
 
 @dataclass
 class Record:
-    """One study as its parser's plain field dict, before make_study bounds and validates it."""
+    """One study as its parser's plain field dict, before make_study bounds and validates it (a Format's
+    `records` may leave the fields the search index does not read at their model defaults)."""
 
     format: str
     index: int
@@ -29,8 +30,8 @@ class Record:
 
 
 Records = Callable[[Document], Iterator[Record]]
-"""A parser's studies as Records (what its `parse` gives to make_study), for callers that read the fields
-without building the model (the indexer)."""
+"""A parser's studies as Records (the dicts its `parse` gives make_study, or the part the index reads), for
+the indexer, which reads them without building the model."""
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TypeVar
 
 from viewer.core.document import Document
 from viewer.core.errors import ParseError
 from viewer.core.model import Study
-from viewer.core.parsers.base import Format
+from viewer.core.parsers.base import Format, Record
+
+T = TypeVar("T", Study, Study | Record)
 
 UNKNOWN = "not a trial record in any format the viewer reads (see Help › Supported Formats, or `trialviewer formats`)"
 
@@ -40,9 +43,20 @@ def iter_document(doc: Document) -> Iterator[Study]:
     those). Any other exception is a bug in the viewer and propagates: it is never dressed up as a bad file.
     """
     fmt = detect(doc)
+    return _counted(doc, fmt, fmt.parse(doc))
+
+
+def iter_records(doc: Document) -> Iterator[Study | Record]:
+    """As iter_document, but a format that can (fmt.records) gives each study as the field dict its parser
+    hands to make_study, unvalidated and unbounded: for a caller that reads fields without the model."""
+    fmt = detect(doc)
+    return _counted(doc, fmt, fmt.records(doc) if fmt.records is not None else fmt.parse(doc))
+
+
+def _counted(doc: Document, fmt: Format, studies: Iterator[T]) -> Iterator[T]:
     count = 0
     try:
-        for study in fmt.parse(doc):
+        for study in studies:
             count += 1
             if count > doc.policy.max_studies:
                 raise ParseError(

@@ -59,9 +59,14 @@ def parse_bytes(data: bytes, name: str, policy: Policy = INTERACTIVE) -> list[St
 
 
 def iter_bytes(data: bytes, name: str, policy: Policy = INTERACTIVE) -> Iterator[Study]:
+    return iter_document(document(data, name, policy))
+
+
+def document(data: bytes, name: str, policy: Policy = INTERACTIVE) -> Document:
+    """One file's bytes as a Document; ParseError when they are past the policy's size."""
     if len(data) > policy.max_file_bytes:
         raise ParseError(name, _too_large(len(data), policy))
-    return iter_document(Document(name, data, policy=policy))
+    return Document(name, data, policy=policy)
 
 
 def _too_large(size: int, policy: Policy) -> str:

@@ -27,6 +27,18 @@ def file_stem(study_id: str) -> str:
     return f"study_{stem}" if stem.split(".")[0].upper() in _DEVICES else stem
 
 
+def usable_id(value: str) -> str:
+    """An id is a short single line: registry ids are at most a few dozen characters (ValueError if not)."""
+    value = " ".join(value.split())
+    if not value:
+        raise ValueError("the study id is empty")
+    if len(value) > MAX_ID_LENGTH:
+        raise ValueError(f"the study id is {len(value):,} characters long (at most {MAX_ID_LENGTH})")
+    if _CONTROL.search(value):
+        raise ValueError("the study id contains control characters")
+    return value
+
+
 class Frozen(BaseModel):
     """Immutable base: parsed documents never change after parsing."""
 
@@ -176,15 +188,7 @@ class Study(Frozen):
     @field_validator("id")
     @classmethod
     def _usable_id(cls, value: str) -> str:
-        """An id is a short single line: registry ids are at most a few dozen characters."""
-        value = " ".join(value.split())
-        if not value:
-            raise ValueError("the study id is empty")
-        if len(value) > MAX_ID_LENGTH:
-            raise ValueError(f"the study id is {len(value):,} characters long (at most {MAX_ID_LENGTH})")
-        if _CONTROL.search(value):
-            raise ValueError("the study id contains control characters")
-        return value
+        return usable_id(value)
 
     @property
     def title(self) -> str:

@@ -18,6 +18,22 @@ Parse = Callable[[Document], Iterator[Study]]
 """Yields the studies of a document, one at a time (a file may hold thousands); ParseError where it is wrong."""
 
 
+@dataclass
+class Record:
+    """One study as its parser's plain field dict, before make_study bounds and validates it (a Format's
+    `records` may leave the fields the search index does not read at their model defaults)."""
+
+    format: str
+    index: int
+    fields: dict[str, Any]
+    warnings: list[str]
+
+
+Records = Callable[[Document], Iterator[Record]]
+"""A parser's studies as Records (the dicts its `parse` gives make_study, or the part the index reads), for
+the indexer, which reads them without building the model."""
+
+
 @dataclass(frozen=True)
 class Format:
     """One input format: how sure it is that a file is its own, and how to read it."""
@@ -27,6 +43,7 @@ class Format:
     score: Score
     parse: Parse
     extensions: tuple[str, ...] = ()
+    records: Records | None = None
 
 
 def make_study(doc: Document, fmt: str, record: int, fields: dict[str, Any], warnings: Sequence[str] = ()) -> Study:
@@ -35,8 +52,7 @@ def make_study(doc: Document, fmt: str, record: int, fields: dict[str, Any], war
     Lists and texts past the document's policy are cut here (with a warning), whatever the parser did:
     memory stays bounded by the policy, not by what a file claims.
     """
-    notes = list(warnings)
-    _bound(doc, fields, "", notes)
+    notes = bound(doc, fields, warnings)
     fields["source"] = {
         "file": doc.name,
         "format": fmt,
@@ -52,6 +68,13 @@ def make_study(doc: Document, fmt: str, record: int, fields: dict[str, Any], war
         raise ParseError(
             doc.name, f"record {record + 1} does not fit the study model ({where}: {first['msg']})"
         ) from None
+
+
+def bound(doc: Document, fields: dict[str, Any], warnings: Sequence[str] = ()) -> list[str]:
+    """Cut a parser's field dict to the document's policy in place; `warnings` plus what was cut."""
+    notes = list(warnings)
+    _bound(doc, fields, "", notes)
+    return notes
 
 
 def _bound(doc: Document, value: Any, where: str, warnings: list[str]) -> Any:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from operator import getitem
 from typing import TYPE_CHECKING, Any
 
-from viewer.core.fields import FIELDS, study_text
+from viewer.core.fields import FIELDS, Get, fields_text, study_text
 from viewer.core.search.analyzer import TOKENIZER, fold
 
 if TYPE_CHECKING:
@@ -56,25 +57,36 @@ def build_schema() -> tantivy.Schema:
 
 def study_doc(study: Study, source: str, path: str, member: str) -> str:
     """The study as the JSON document the index takes (built in a worker: one string is cheap to pickle)."""
-    text = study_text(study)
+    return _doc(study, getattr, study_text(study), source, path, member)
+
+
+def fields_doc(fields: dict[str, Any], source: str, path: str, member: str) -> str:
+    """study_doc of the Study a parser's bounded field dict validates into, without building it (the caller
+    has checked that it validates: see worker.fits)."""
+    return _doc(fields, getitem, fields_text(fields), source, path, member)
+
+
+def _doc(study: Any, get: Get, text: dict[str, str], source: str, path: str, member: str) -> str:
     doc: dict[str, Any] = {name: value for name, value in text.items() if value}
     doc[ALL] = [value for value in text.values() if value]  # values, not one joined text: phrases stay in a field
-    doc[KEY] = list(dict.fromkeys(fold(i) for i in (study.id, *study.secondary_ids)))
+    doc[KEY] = list(dict.fromkeys(fold(i) for i in (get(study, "id"), *get(study, "secondary_ids"))))
     doc[SOURCE] = source
     doc[PATH] = path
     if member:
         doc[MEMBER] = member
-    s, e = study.summary, study.eligibility
-    if s.phases:
-        doc["phase"] = list(s.phases)
-    if s.overall_status:
-        doc["status"] = s.overall_status
-    if e.sex:
-        doc["sex"] = e.sex
-    doc["registry"] = study.registry
+    s, e = get(study, "summary"), get(study, "eligibility")
+    phases, status, sex = get(s, "phases"), get(s, "overall_status"), get(e, "sex")
+    if phases:
+        doc["phase"] = list(phases)
+    if status:
+        doc["status"] = status
+    if sex:
+        doc["sex"] = sex
+    doc["registry"] = get(study, "registry")
     countries = text["countries"]
     if countries:
         doc["country"] = countries.split("\n")
-    doc[MIN_AGE] = NO_MIN_AGE if e.minimum_age_years is None else float(e.minimum_age_years)
-    doc[MAX_AGE] = NO_MAX_AGE if e.maximum_age_years is None else float(e.maximum_age_years)
+    low, high = get(e, "minimum_age_years"), get(e, "maximum_age_years")
+    doc[MIN_AGE] = NO_MIN_AGE if low is None else float(low)
+    doc[MAX_AGE] = NO_MAX_AGE if high is None else float(high)
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))

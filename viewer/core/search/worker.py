@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import traceback
 from dataclasses import dataclass
+from typing import Any
 
 Task = tuple[str, str, str, str, bytes]
 """(catalog key, name for messages, path, zip member or '', the bytes)."""
@@ -27,15 +28,27 @@ def parse_tasks(tasks: list[Task]) -> list[Parsed]:
 
 def parse_one(key: str, name: str, path: str, member: str, data: bytes) -> Parsed:
     from viewer.core.errors import ParseError
-    from viewer.core.loader import iter_bytes
+    from viewer.core.formats import iter_records
+    from viewer.core.loader import document
+    from viewer.core.parsers.base import Record, bound, make_study
     from viewer.core.policy import BULK
-    from viewer.core.search.schema import study_doc
+    from viewer.core.search.schema import fields_doc, study_doc
 
     ids: list[str] = []
     docs: list[str] = []
     problem = None
     try:
-        for study in iter_bytes(data, name, BULK):
+        doc = document(data, name, BULK)
+        for item in iter_records(doc):
+            if isinstance(item, Record):
+                notes = bound(doc, item.fields, item.warnings)
+                if fits(item.fields):  # the model would take the dict as it is: read it without building one
+                    ids.append(item.fields["id"])
+                    docs.append(fields_doc(item.fields, key, path, member))
+                    continue
+                study = make_study(doc, item.format, item.index, item.fields, notes)  # its ParseError, as ever
+            else:
+                study = item
             ids.append(study.id)
             docs.append(study_doc(study, key, path, member))
     except ParseError as exc:
@@ -44,6 +57,27 @@ def parse_one(key: str, name: str, path: str, member: str, data: bytes) -> Parse
         logging.getLogger("viewer.search").error("internal error while indexing %s\n%s", name, traceback.format_exc())
         problem = (name, f"internal error while reading ({type(exc).__name__}: {exc}); this is a bug in the viewer")
     return Parsed(key, tuple(ids), tuple(docs), problem)
+
+
+_SEXES = (None, "all", "female", "male")
+
+
+def fits(fields: dict[str, Any]) -> bool:
+    """Whether Study.model_validate would take a parser's bounded field dict without changing what the index
+    reads. The parsers that give Records build every value with its model type (texts, tuples of texts,
+    numbers, dicts of the nested models' keys); what the model itself checks or rewrites is checked here:
+    the id (usable_id, which may normalize it) and sex (a Literal). Anything else: the model decides."""
+    from viewer.core.model import usable_id
+
+    nct = fields.get("id")
+    if type(nct) is not str:
+        return False
+    try:
+        if usable_id(nct) != nct:
+            return False
+    except ValueError:
+        return False
+    return fields["eligibility"]["sex"] in _SEXES
 
 
 def warm_up() -> None:

@@ -50,12 +50,17 @@ def matched_fields(doc: tantivy.Document, patterns: dict[str, Matcher]) -> list[
             continue
         stems, pattern = matcher
         lowered = text.lower()
-        # Substring tests first (most fields cannot match); folding only where accents could hide a match.
+        # Substring tests first (most fields cannot match). Where accents could hide a match, only the words
+        # holding a non-ASCII character are folded: every other word is the same lowered as folded.
         if (any(stem in lowered for stem in stems) and pattern.search(lowered)) or (
-            not text.isascii() and pattern.search(fold(text))
+            not text.isascii() and pattern.search(fold(" ".join(_NON_ASCII_WORD.findall(text))))
         ):
             found.append(name)
     return found
+
+
+_NON_ASCII_WORD = re.compile(r"[^\W_]*[^\x00-\x7f][^\W_]*")
+"""A run of letters and digits with a non-ASCII character in it (or a non-ASCII separator and its neighbours)."""
 
 
 _BLANKS = re.compile(r"\s+")

@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from viewer.core.search import SearchIndex  # noqa: E402
-from viewer.core.search.bare import prepare, run  # noqa: E402
+from viewer.core.search import SearchIndex
+from viewer.core.search.bare import prepare, run
 
 
 def pct(values: list[float], q: float) -> float:

@@ -1,4 +1,4 @@
-"""`trialviewer search QUERY [--index DIR] [--limit N] [--facets] [--to text|json]`, or `--queries FILE` (JSON Lines)."""
+"""`trialviewer search QUERY [--index DIR] [--limit N] [--facets] [--to text|json]`, or `--queries FILE`."""
 
 from __future__ import annotations
 

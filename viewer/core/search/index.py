@@ -297,8 +297,9 @@ class SearchIndex:
             if generator is None:
                 continue
             found = generator.snippet_from_doc(doc)
-            if found.highlighted():
-                runs, snippet_field = runs_of(found), name
+            highlighted = found.highlighted()
+            if highlighted:
+                runs, snippet_field = runs_of(found, highlighted), name
                 break
         if not runs:
             for name in FALLBACK:

@@ -11,24 +11,22 @@ import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from viewer.core.search import schema as s
 from viewer.core.search.analyzer import register
 from viewer.core.search.catalog import Catalog, CatalogError
-from viewer.core.search.compile import SEX_ADMITS, Compiled, Compiler, norm, searched_fields
+from viewer.core.search.compile import SEX_ADMITS, Compiled, Compiler, norm
 from viewer.core.search.indexer import BATCH_STUDIES, Indexer
 from viewer.core.search.integrity import SegmentDamaged, verify
+from viewer.core.search.matched import fields_matched
 from viewer.core.search.query import ParsedQuery, parse_query
 from viewer.core.search.results import Hit, IndexProgress, IndexReport, SearchResult
 from viewer.core.search.snippets import (
     FALLBACK,
     SNIPPET_CHARS,
     SNIPPET_ORDER,
-    Matcher,
     head,
-    matched_fields,
-    matchers,
     runs_of,
     to_html,
 )
@@ -268,21 +266,21 @@ class SearchIndex:
         # tantivy panics on a limit of 0: ask for one hit and drop it (the count is what such a caller wants)
         found = searcher.search(compiled.query, max(1, limit), count=True, offset=offset)
         total = int(found.count)  # type: ignore[attr-defined]  # there at run time, missing from the 0.27 stub
-        searched = matchers(searched_fields(compiled.leaves))
+        page = found.hits[:limit]
+        docs = [searcher.doc(address) for _, address in page]
+        fields = fields_matched(compiler, compiled, docs, [address for _, address in page])
         generators: dict[str, tantivy.SnippetGenerator | None] = {}
-        hits = tuple(self._hit(searcher, compiler, compiled, searched, generators, float(score), address)
-                     for score, address in found.hits[:limit])  # fmt: skip
+        hits = tuple(self._hit(searcher, compiler, compiled, generators, float(score), doc, matched)
+                     for (score, _), doc, matched in zip(page, docs, fields, strict=True))  # fmt: skip
         counts = self._facets(searcher, compiled.query) if facets and total else {}
         suggestions = suggest(searcher, self._schema, parsed) if total == 0 and parsed.node is not None else ()
         return SearchResult(parsed.text, _ms(start), total, hits, parsed.terms, parsed.plain_words, suggestions, counts)
 
     def _hit(self, searcher: tantivy.Searcher, compiler: Compiler, compiled: Compiled,
-             searched: dict[str, Matcher],
-             generators: dict[str, tantivy.SnippetGenerator | None], score: float, address: Any) -> Hit:  # fmt: skip
+             generators: dict[str, tantivy.SnippetGenerator | None], score: float, doc: tantivy.Document,
+             fields: list[str]) -> Hit:  # fmt: skip
         import tantivy
 
-        doc = searcher.doc(address)
-        fields = matched_fields(doc, searched)
         runs: tuple[tuple[str, bool], ...] = ()
         snippet_field = ""
         for name in sorted(fields, key=SNIPPET_ORDER.index):

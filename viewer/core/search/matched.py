@@ -10,7 +10,7 @@ from tantivy import Occur, Query
 from viewer.core.search import schema as s
 from viewer.core.search.analyzer import fold
 from viewer.core.search.compile import Compiled, Compiler, searched_fields
-from viewer.core.search.snippets import MATCH_ORDER, matched_fields, matchers
+from viewer.core.search.snippets import MATCH_ORDER, Matcher, matched_fields, matchers
 
 if TYPE_CHECKING:
     import tantivy
@@ -50,11 +50,13 @@ def fields_matched(compiler: Compiler, compiled: Compiled, docs: Sequence[tantiv
             if len(found) < limit:  # else some hits may be missing: they are checked on the text below
                 masks = {(a.segment_ord, a.doc): round(score) for score, a in found}
     out: list[list[str]] = []
-    text_exact = matchers(searched_fields(exact)) if exact else {}
+    text_exact: dict[str, Matcher] | None = None
     text_prefix = matchers(searched_fields(prefixes)) if prefixes else {}
     for doc, address in zip(docs, addresses, strict=True):
         mask = masks.get((address.segment_ord, address.doc))
         if mask is None:
+            if text_exact is None:
+                text_exact = matchers(searched_fields(exact))
             fields = set(matched_fields(doc, text_exact))
         else:
             fields = {name for bit, name in enumerate(MATCH_ORDER) if mask >> bit & 1}

@@ -98,7 +98,9 @@ def _split(data: AnyStr, ranges: list[tuple[int, int]]) -> list[tuple[AnyStr, bo
 
 def head(text: str, limit: int = SNIPPET_CHARS) -> Runs:
     """The start of a text, unmarked, cut at a word boundary."""
-    flat = " ".join(text.split())
+    flat = " ".join(text[: 4 * limit].split())  # the start is enough, unless it is mostly blanks
+    if len(flat) <= limit < len(text):
+        flat = " ".join(text.split())
     if len(flat) > limit:
         cut = flat.rfind(" ", 0, limit)
         flat = flat[: cut if cut > limit // 2 else limit] + "…"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CORPUS, SEEDS
-from viewer.core.search import FILTER_KEYS, Hit, SearchIndex, load_hit
+from viewer.core.search import FILTER_KEYS, Hit, SearchIndex, load_hit, matched
 from viewer.core.search.bare import bare_answer, prepare
 
 
@@ -191,6 +191,24 @@ def test_the_bare_baseline_agrees_with_the_full_path(index: SearchIndex) -> None
         assert [h.score for h in bare] == pytest.approx([h.score for h in full.hits]), text
     assert any("<b>" in h.snippet for h in bare_answer(index, "patients"))
     assert prepare(index, "phase:3").field is None and prepare(index, "title:covid").field == "title"
+
+
+@pytest.mark.parametrize("text", ["covid", "patients vaccine", "pregnan*", "title:covid OR condition:asthma",
+                                  "(asthma OR copd) NOT smoking", "myosit* phase:2", "sjogren"])  # fmt: skip
+def test_fields_from_the_engine_agree_with_the_text(index: SearchIndex, text: str,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    engine = index.search(text, limit=50).hits
+    monkeypatch.setattr(matched, "SLACK", 0)  # the engine's answer is then always cut short: every hit by text
+    by_text = index.search(text, limit=50).hits
+    assert engine and [h.fields for h in engine] == [h.fields for h in by_text]
+
+
+def test_a_phrase_matches_the_fields_holding_the_phrase(index: SearchIndex) -> None:
+    hits = every(index, '"heart failure"')
+    for hit in hits:
+        assert hit.fields and hit.snippet_field in hit.fields
+    for hit in every(index, 'condition:"heart failure"'):
+        assert hit.fields == ("conditions",)
 
 
 def test_snippets_are_escaped_html_with_marks(index: SearchIndex) -> None:

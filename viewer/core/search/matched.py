@@ -45,7 +45,7 @@ def fields_matched(compiler: Compiler, compiled: Compiled, docs: Sequence[tantiv
             keys = {fold((doc.get_first("id") or "").split("\n")[0]) for doc in docs}
             admit = Query.boolean_query([(Occur.Should, Query.term_query(compiler.schema, s.KEY, k)) for k in keys])
             query = Query.boolean_query([(Occur.Must, Query.const_score_query(admit, 0.0)), *clauses])
-            limit = SLACK * len(docs) + SLACK
+            limit = max(1, SLACK * len(docs) + SLACK)
             found = compiler.searcher.search(query, limit, count=False).hits
             if len(found) < limit:  # else some hits may be missing: they are checked on the text below
                 masks = {(a.segment_ord, a.doc): round(score) for score, a in found}

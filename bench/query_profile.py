@@ -1,7 +1,8 @@
 """Full path vs the bare engine, per query, in one process: `python bench/query_profile.py INDEX QUERIES [--rounds N]`.
 
 INDEX is a search-core index folder (it may be repaired on open: pass a copy); QUERIES one query per line
-(repeats are fine: each distinct text is timed `rounds` times in both paths, interleaved). The full path is
+(repeats are fine: each distinct text is timed `rounds` times in both paths, interleaved, the order
+alternating by round). The full path is
 `SearchIndex.search(text, limit)` (parse, search, snippets; facets only with --facets); the bare engine is
 `viewer.core.search.bare.run` on a query prepared outside the timing (see that module for what it does).
 Prints per-query medians, then p50/p95 over every timed call, the ratios, and the load average.
@@ -41,19 +42,19 @@ def main() -> int:
     full: dict[str, list[float]] = {t: [] for t in texts}
     bare: dict[str, list[float]] = {t: [] for t in texts}
     prepared = {t: prepare(index, t) for t in texts}
-    extra = {"facets": True} if args.facets else {}  # the keyword is absent before facets became opt-in
     for t in texts:  # warm-up: page cache, analyzer tables, per-generation caches
-        index.search(t, limit=args.limit, **extra)
+        index.search(t, limit=args.limit, facets=args.facets)
         run(prepared[t], args.limit)
     mismatched = []
-    for _ in range(args.rounds):
+    for round_ in range(args.rounds):
         for t in texts:
-            start = time.perf_counter()
-            result = index.search(t, limit=args.limit, **extra)
-            full[t].append((time.perf_counter() - start) * 1000)
-            start = time.perf_counter()
-            hits = run(prepared[t], args.limit)
-            bare[t].append((time.perf_counter() - start) * 1000)
+            for path in ("full", "bare") if round_ % 2 == 0 else ("bare", "full"):  # neither always warms the other
+                start = time.perf_counter()
+                if path == "full":
+                    result = index.search(t, limit=args.limit, facets=args.facets)
+                else:
+                    hits = run(prepared[t], args.limit)
+                (full if path == "full" else bare)[t].append((time.perf_counter() - start) * 1000)
             if [h.id for h in hits] != [h.id for h in result.hits] and t not in mismatched:
                 mismatched.append(t)
     load1 = os.getloadavg()

@@ -10,6 +10,7 @@ from tantivy import Occur, Query
 from viewer.core.search import schema as s
 from viewer.core.search.analyzer import fold
 from viewer.core.search.compile import Compiled, Compiler, searched_fields
+from viewer.core.search.query import Leaf
 from viewer.core.search.snippets import MATCH_ORDER, Matcher, matched_fields, matchers
 
 if TYPE_CHECKING:
@@ -37,7 +38,8 @@ def fields_matched(compiler: Compiler, compiled: Compiled, docs: Sequence[tantiv
     if exact:
         clauses = []
         for bit, name in enumerate(MATCH_ORDER):
-            parts = [compiler.in_field(name, leaf) for leaf in exact if not leaf.fields or name in leaf.fields]
+            parts = [compiler.in_field(name, leaf) for leaf in exact
+                     if (not leaf.fields or name in leaf.fields) and _possible(compiler, name, leaf)]  # fmt: skip
             if parts:
                 either = parts[0] if len(parts) == 1 else Query.boolean_query([(Occur.Should, q) for q in parts])
                 clauses.append((Occur.Should, Query.const_score_query(either, float(1 << bit))))
@@ -64,3 +66,11 @@ def fields_matched(compiler: Compiler, compiled: Compiled, docs: Sequence[tantiv
             fields.update(matched_fields(doc, text_prefix))
         out.append([name for name in MATCH_ORDER if name in fields])
     return out
+
+
+def _possible(compiler: Compiler, name: str, leaf: Leaf) -> bool:
+    """False when a word of `leaf` is in no document's field `name` (a term dictionary lookup, ~2 us): its
+    clause could match nothing, and would only add to the search's set-up. Deleted documents still count,
+    so this never drops a clause that could match."""
+    words = leaf.words[:-1] if leaf.prefix else leaf.words
+    return all(compiler.searcher.doc_freq(name, word) > 0 for word in words)

@@ -58,6 +58,17 @@ def test_search_json_shape_and_rank_order(index_dir: Path, capsys: pytest.Captur
         assert hit.keys() >= HIT_KEYS and "<b>" in hit["snippet"] and Path(hit["file"]).is_file()
 
 
+def test_facets_only_with_the_flag(index_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "myositis", "--index", str(index_dir), "--to", "json"]) == 0
+    assert "facets" not in json.loads(capsys.readouterr().out)
+    assert main(["search", "myositis", "--index", str(index_dir), "--to", "json", "--facets"]) == 0
+    facets = json.loads(capsys.readouterr().out)["facets"]
+    assert {"phase", "status", "sex", "registry", "country"} == facets.keys()
+    assert sum(n for _, n in facets["registry"]) == 2
+    assert main(["search", "myositis", "--index", str(index_dir), "--facets"]) == 0
+    assert "\nregistry: " in capsys.readouterr().out
+
+
 def test_search_limit_and_text_form(index_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["search", "myositis", "--index", str(index_dir), "--limit", "1"]) == 0
     text = capsys.readouterr().out

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CORPUS, SEEDS
-from viewer.core.search import FILTER_KEYS, Hit, SearchIndex, load_hit
+from viewer.core.search import FILTER_KEYS, Hit, SearchIndex, load_hit, matched
+from viewer.core.search.bare import bare_answer, prepare
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +54,8 @@ def test_a_title_hit_outranks_body_hits(index: SearchIndex) -> None:
 def test_case_and_diacritics_do_not_matter(index: SearchIndex) -> None:
     found = ids(index, "sjogren")
     assert found and ids(index, "SJÖGREN") == found == ids(index, "Sjögren")
+    for hit in index.search("sjogren", limit=50).hits:  # the field is found though its text says "Sjögren"
+        assert hit.fields and hit.snippet_field in hit.fields, hit.id
 
 
 def test_words_are_anded(index: SearchIndex) -> None:
@@ -157,7 +160,7 @@ def test_filters_argument_means_the_same_as_the_text(index: SearchIndex) -> None
 
 
 def test_facets_count_the_whole_result_set(index: SearchIndex) -> None:
-    result = index.search("covid", limit=5)
+    result = index.search("covid", limit=5, facets=True)
     assert set(result.facets) == set(FILTER_KEYS)
     for key in ("phase", "status", "registry", "country"):
         pairs = result.facets[key]
@@ -166,6 +169,46 @@ def test_facets_count_the_whole_result_set(index: SearchIndex) -> None:
             assert index.search("covid", filters={key: [value]}).total == count, (key, value)
     for value, count in result.facets["sex"]:
         assert index.search("covid", filters={"sex": [value]}).total == count
+
+
+def test_facets_are_counted_only_when_asked(index: SearchIndex) -> None:
+    plain, counted = index.search("covid", limit=5), index.search("covid", limit=5, facets=True)
+    assert plain.facets == {} and counted.facets
+    assert [h.id for h in plain.hits] == [h.id for h in counted.hits] and plain.total == counted.total
+
+
+def test_a_limit_of_0_counts_without_hits(index: SearchIndex) -> None:
+    result = index.search("covid", limit=0)
+    assert result.hits == () and result.total == index.search("covid", limit=5).total > 0
+
+
+def test_the_bare_baseline_agrees_with_the_full_path(index: SearchIndex) -> None:
+    for text in ("covid", "patients", '"heart failure"', "pregnan*", "title:covid", "covid phase:2", "NOT covid",
+                 "(asthma OR copd) NOT smoking", "sjogren", "phase:3"):  # fmt: skip
+        full = index.search(text, limit=20)
+        bare = bare_answer(index, text, limit=20)
+        assert [h.id for h in bare] == [h.id for h in full.hits], text
+        assert [h.score for h in bare] == pytest.approx([h.score for h in full.hits]), text
+    assert any("<b>" in h.snippet for h in bare_answer(index, "patients"))
+    assert prepare(index, "phase:3").field is None and prepare(index, "title:covid").field == "title"
+
+
+@pytest.mark.parametrize("text", ["covid", "patients vaccine", "pregnan*", "title:covid OR condition:asthma",
+                                  "(asthma OR copd) NOT smoking", "myosit* phase:2", "sjogren"])  # fmt: skip
+def test_fields_from_the_engine_agree_with_the_text(index: SearchIndex, text: str,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    engine = index.search(text, limit=50).hits
+    monkeypatch.setattr(matched, "SLACK", 0)  # the engine's answer is then always cut short: every hit by text
+    by_text = index.search(text, limit=50).hits
+    assert engine and [h.fields for h in engine] == [h.fields for h in by_text]
+
+
+def test_a_phrase_matches_the_fields_holding_the_phrase(index: SearchIndex) -> None:
+    hits = every(index, '"heart failure"')
+    for hit in hits:
+        assert hit.fields and hit.snippet_field in hit.fields
+    for hit in every(index, 'condition:"heart failure"'):
+        assert hit.fields == ("conditions",)
 
 
 def test_snippets_are_escaped_html_with_marks(index: SearchIndex) -> None:

@@ -1,4 +1,4 @@
-"""`trialviewer search QUERY [--index DIR] [--limit N] [--to text|json]`, or `--queries FILE` (JSON Lines)."""
+"""`trialviewer search QUERY [--index DIR] [--limit N] [--facets] [--to text|json]`, or `--queries FILE`."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--queries", metavar="FILE", help="one query per line (- for standard input), in one process")
     parser.add_argument("--index", metavar="DIR", help="the index folder (default: the user's data folder)")
     parser.add_argument("--limit", type=int, default=20, metavar="N", help="hits per query (default 20)")
+    parser.add_argument("--facets", action="store_true",
+                        help="also count phase, status, sex, registry and country over all the matches")  # fmt: skip
     parser.add_argument("--to", choices=("text", "json"), default="text",
                         help="text for a terminal (default) or json (one object per query, one per line)")  # fmt: skip
 
@@ -49,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     if index.reset_reason:
         print(f"warning: {index.reset_reason}", file=sys.stderr)
     try:
-        _answer(index, queries, args.limit, args.to)
+        _answer(index, queries, args.limit, args.to, args.facets)
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (`| head`): not an error worth a traceback
     finally:
@@ -68,20 +70,21 @@ def _lines(name: str) -> Iterator[str]:
     yield from lines
 
 
-def _answer(index: SearchIndex, queries: Iterator[str], limit: int, to: str) -> None:
+def _answer(index: SearchIndex, queries: Iterator[str], limit: int, to: str, facets: bool) -> None:
     out = sys.stdout
     for text in queries:
-        result = index.search(text, limit=limit)
+        result = index.search(text, limit=limit, facets=facets)
         if to == "json":
-            out.write(json.dumps(as_json(result), ensure_ascii=False) + "\n")
+            out.write(json.dumps(as_json(result, facets), ensure_ascii=False) + "\n")
         else:
-            out.write(as_text(result) + "\n")
+            out.write(as_text(result, facets) + "\n")
         out.flush()
 
 
-def as_json(result: SearchResult) -> dict[str, Any]:
-    """The documented JSON form of one answer (query, took_ms, total, hits in rank order, and more)."""
-    return {
+def as_json(result: SearchResult, facets: bool = False) -> dict[str, Any]:
+    """The documented JSON form of one answer (query, took_ms, total, hits in rank order, and more);
+    "facets" only when they were asked for (`--facets`)."""
+    answer = {
         "query": result.query,
         "took_ms": result.took_ms,
         "total": result.total,
@@ -104,11 +107,13 @@ def as_json(result: SearchResult) -> dict[str, Any]:
         "terms": list(result.terms),
         "plain_words": result.plain_words,
         "suggestions": list(result.suggestions),
-        "facets": {key: [[value, count] for value, count in pairs] for key, pairs in result.facets.items()},
     }
+    if facets:
+        answer["facets"] = {key: [[value, count] for value, count in pairs] for key, pairs in result.facets.items()}
+    return answer
 
 
-def as_text(result: SearchResult) -> str:
+def as_text(result: SearchResult, facets: bool = False) -> str:
     bold, plain = ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("[", "]")
     lines = [f"{len(result.hits)} of {result.total:,} studies for {result.query!r} ({result.took_ms:.1f} ms)"]
     if result.plain_words:
@@ -119,4 +124,7 @@ def as_text(result: SearchResult) -> str:
         snippet = "".join(f"{bold}{text}{plain}" if marked else text for text, marked in hit.snippet_runs)
         where = f"{hit.file}!{hit.member}" if hit.member else hit.file
         lines += [f"{rank:3}. {hit.id}  {hit.title}", f"     {snippet}", f"     {where}"]
+    if facets:
+        for key, pairs in result.facets.items():
+            lines.append(f"{key}: " + ", ".join(f"{value} ({count:,})" for value, count in pairs))
     return "\n".join(lines)

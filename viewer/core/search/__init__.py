@@ -8,8 +8,9 @@ The public API (the contract with the GUI and the benchmark, /work/wt/SEARCH_API
     )
 
 `compile_query(index, text, filters=None)` returns the tantivy Query that `SearchIndex.search` runs for
-that text, so a benchmark can time the bare engine, `index.searcher().search(query, 20, count=True)`,
-against the full path (parse, search, snippets, facets). The query language is in docs/search.md.
+that text; `viewer.core.search.bare` (`prepare`, `run`, `bare_answer`) is the fair bare-engine baseline a
+benchmark times against the full path: the same search plus the stored documents and tantivy's snippets.
+The query language is in docs/search.md.
 """
 
 from __future__ import annotations

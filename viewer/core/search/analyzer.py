@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import threading
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -43,7 +44,30 @@ def fold(text: str) -> str:
     """
     if text.isascii():
         return text.lower()
-    return text.translate(_TABLE)
+    # ASCII runs are copied and lowered in C; the codec hands each non-ASCII run to _fold_run (UTF-8 bytes
+    # >= 0x80 pass bytes.lower() untouched). Several times faster than translate() calling the table per char.
+    try:
+        return text.encode("ascii", _HANDLER).lower().decode()
+    except _Capital:  # a few characters fold to capitals ("ɢ" -> "G", as tantivy's ascii_fold has it)
+        return text.translate(_TABLE)
+
+
+_HANDLER = "viewer-search-fold"
+
+
+class _Capital(Exception):
+    """A folded run holds a capital, which the bytes.lower() of the fast path would wrongly lower."""
+
+
+def _fold_run(exc: UnicodeError) -> tuple[bytes, int]:
+    assert isinstance(exc, UnicodeEncodeError)
+    folded = exc.object[exc.start : exc.end].translate(_TABLE)
+    if folded.lower() != folded:
+        raise _Capital
+    return folded.encode(), exc.end
+
+
+codecs.register_error(_HANDLER, _fold_run)
 
 
 class _Folds(dict[int, str]):

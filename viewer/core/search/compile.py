@@ -75,11 +75,13 @@ class Compiled:
 class Compiler:
     """Turns ParsedQuery trees into Query objects against one searcher (prefix expansions come from its terms)."""
 
-    def __init__(self, searcher: tantivy.Searcher, schema: tantivy.Schema, vocabulary: Vocabulary) -> None:
+    def __init__(self, searcher: tantivy.Searcher, schema: tantivy.Schema, vocabulary: Vocabulary,
+                 expansions: dict[tuple[str, str], list[str]] | None = None) -> None:  # fmt: skip
         self.searcher = searcher
         self.schema = schema
         self.vocabulary = vocabulary
-        self._expansions: dict[tuple[str, str], list[str]] = {}
+        self._expansions = {} if expansions is None else expansions
+        """(field, prefix) -> its most frequent terms; shared across queries of one index generation."""
 
     def compile(self, parsed: ParsedQuery, filters: Mapping[str, Collection[str]] | None = None) -> Compiled:
         node = parsed.node

@@ -11,24 +11,22 @@ import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from viewer.core.search import schema as s
 from viewer.core.search.analyzer import register
 from viewer.core.search.catalog import Catalog, CatalogError
-from viewer.core.search.compile import SEX_ADMITS, Compiled, Compiler, norm, searched_fields
+from viewer.core.search.compile import SEX_ADMITS, Compiled, Compiler, norm
 from viewer.core.search.indexer import BATCH_STUDIES, Indexer
 from viewer.core.search.integrity import SegmentDamaged, verify
+from viewer.core.search.matched import fields_matched
 from viewer.core.search.query import ParsedQuery, parse_query
 from viewer.core.search.results import Hit, IndexProgress, IndexReport, SearchResult
 from viewer.core.search.snippets import (
     FALLBACK,
     SNIPPET_CHARS,
     SNIPPET_ORDER,
-    Matcher,
     head,
-    matched_fields,
-    matchers,
     runs_of,
     to_html,
 )
@@ -40,6 +38,8 @@ if TYPE_CHECKING:
 FILTER_KEYS = s.FILTERS
 FACET_SIZES = {"phase": 20, "status": 30, "sex": 5, "registry": 50, "country": 300}
 WRITER_HEAP = 256_000_000
+EXPANSIONS_KEPT = 10_000
+"""Prefixes whose expansions are kept per index generation (typing a prefix asks for each of its beginnings)."""
 TANTIVY = "tantivy"
 """The tantivy index lives in this sub-folder; the catalog beside it."""
 log = logging.getLogger("viewer.search")
@@ -64,6 +64,8 @@ class SearchIndex:
         self._cache_lock = threading.Lock()
         self._generation = 0
         self._vocabularies: dict[tuple[int, str], dict[str, str]] = {}
+        self._expansions: dict[tuple[str, str], list[str]] = {}
+        """Prefix expansions of the current generation (Compiler.expansions), shared by every query."""
         self._meta_stamp = self._stamp()
 
     # --- opening ----------------------------------------------------------------------------------------
@@ -189,6 +191,7 @@ class SearchIndex:
         with self._cache_lock:
             self._generation += 1
             self._vocabularies.clear()
+            self._expansions = {}
 
     # --- searching --------------------------------------------------------------------------------------
 
@@ -198,17 +201,20 @@ class SearchIndex:
 
     def compile_query(self, text: str, filters: Mapping[str, Collection[str]] | None = None) -> tantivy.Query:
         """The tantivy Query that `search` runs for `text` and `filters` (no snippets, facets or suggestions)."""
-        searcher = self._index.searcher()
-        return self._compiler(searcher).compile(parse_query(text), filters).query
+        return self.compiler().compile(parse_query(text), filters).query
 
     def search(self, text: str, limit: int = 20, filters: Mapping[str, Collection[str]] | None = None,
-               offset: int = 0) -> SearchResult:  # fmt: skip
-        """Rank the studies matching `text` (and `filters`); never raises on any text. Thread-safe."""
+               offset: int = 0, facets: bool = False) -> SearchResult:  # fmt: skip
+        """Rank the studies matching `text` (and `filters`); never raises on any text. Thread-safe.
+
+        `facets`: also count each filter value over the whole result set (result.facets; the GUI's chips).
+        It is a second pass over every match, so it is asked for, not done by default.
+        """
         start = time.perf_counter()
         parsed = parse_query(text)
         limit, offset = max(0, limit), max(0, offset)
         try:
-            return self._search(parsed, limit, filters, offset, start)
+            return self._search(parsed, limit, filters, offset, start, facets)
         except ValueError as exc:  # tantivy refusing a query it cannot run: answered as plain words instead
             log.info("query %r could not be run (%s); answering its plain words", text, exc)
         except BaseException as exc:
@@ -217,7 +223,7 @@ class SearchIndex:
         plain = parse_query(" ".join(w for w in text.replace('"', " ").split() if w not in ("AND", "OR", "NOT")))
         plain = ParsedQuery(text, plain.node, plain_words=True)
         try:
-            return self._search(plain, limit, filters, offset, start)
+            return self._search(plain, limit, filters, offset, start, facets)
         except ValueError as exc:
             log.warning("query %r could not be run as plain words either (%s)", text, exc)
         except BaseException as exc:
@@ -232,8 +238,15 @@ class SearchIndex:
         log.error("searching %r failed inside the index (%s: %s); the index may be damaged", text,
                   type(exc).__name__, exc)  # fmt: skip
 
-    def _compiler(self, searcher: tantivy.Searcher) -> Compiler:
-        generation = self._generation
+    def compiler(self) -> Compiler:
+        """A compiler over the current searcher with its generation's caches (what search, compile_query and
+        bare.prepare build their queries with). The generation is read
+        before the searcher (`_committed` reloads, then counts): a cache never gets an older searcher's terms."""
+        with self._cache_lock:
+            generation, expansions = self._generation, self._expansions
+        searcher = self._index.searcher()
+        if len(expansions) > EXPANSIONS_KEPT:
+            expansions.clear()
 
         def vocabulary(key: str) -> dict[str, str]:
             found = self._vocabularies.get((generation, key))
@@ -243,30 +256,31 @@ class SearchIndex:
                     self._vocabularies[(generation, key)] = found
             return found
 
-        return Compiler(searcher, self._schema, vocabulary)
+        return Compiler(searcher, self._schema, vocabulary, expansions)
 
     def _search(self, parsed: ParsedQuery, limit: int, filters: Mapping[str, Collection[str]] | None, offset: int,
-                start: float) -> SearchResult:  # fmt: skip
-        searcher = self._index.searcher()
-        compiler = self._compiler(searcher)
+                start: float, facets: bool) -> SearchResult:  # fmt: skip
+        compiler = self.compiler()
+        searcher = compiler.searcher
         compiled = compiler.compile(parsed, filters)
-        found = searcher.search(compiled.query, limit, count=True, offset=offset)
+        # tantivy panics on a limit of 0: ask for one hit and drop it (the count is what such a caller wants)
+        found = searcher.search(compiled.query, max(1, limit), count=True, offset=offset)
         total = int(found.count)  # type: ignore[attr-defined]  # there at run time, missing from the 0.27 stub
-        searched = matchers(searched_fields(compiled.leaves))
+        page = found.hits[:limit]
+        docs = [searcher.doc(address) for _, address in page]
+        fields = fields_matched(compiler, compiled, docs, [address for _, address in page])
         generators: dict[str, tantivy.SnippetGenerator | None] = {}
-        hits = tuple(self._hit(searcher, compiler, compiled, searched, generators, float(score), address)
-                     for score, address in found.hits)  # fmt: skip
-        facets = self._facets(searcher, compiled.query) if total else {}
+        hits = tuple(self._hit(searcher, compiler, compiled, generators, float(score), doc, matched)
+                     for (score, _), doc, matched in zip(page, docs, fields, strict=True))  # fmt: skip
+        counts = self._facets(searcher, compiled.query) if facets and total else {}
         suggestions = suggest(searcher, self._schema, parsed) if total == 0 and parsed.node is not None else ()
-        return SearchResult(parsed.text, _ms(start), total, hits, parsed.terms, parsed.plain_words, suggestions, facets)
+        return SearchResult(parsed.text, _ms(start), total, hits, parsed.terms, parsed.plain_words, suggestions, counts)
 
     def _hit(self, searcher: tantivy.Searcher, compiler: Compiler, compiled: Compiled,
-             searched: dict[str, Matcher],
-             generators: dict[str, tantivy.SnippetGenerator | None], score: float, address: Any) -> Hit:  # fmt: skip
+             generators: dict[str, tantivy.SnippetGenerator | None], score: float, doc: tantivy.Document,
+             fields: list[str]) -> Hit:  # fmt: skip
         import tantivy
 
-        doc = searcher.doc(address)
-        fields = matched_fields(doc, searched)
         runs: tuple[tuple[str, bool], ...] = ()
         snippet_field = ""
         for name in sorted(fields, key=SNIPPET_ORDER.index):
@@ -281,8 +295,9 @@ class SearchIndex:
             if generator is None:
                 continue
             found = generator.snippet_from_doc(doc)
-            if found.highlighted():
-                runs, snippet_field = runs_of(found), name
+            highlighted = found.highlighted()
+            if highlighted:
+                runs, snippet_field = runs_of(found, highlighted), name
                 break
         if not runs:
             for name in FALLBACK:

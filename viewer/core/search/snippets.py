@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, AnyStr
 
 from viewer.core.search.analyzer import fold
 
@@ -24,18 +24,25 @@ FALLBACK = ("summary", "conditions", "title")
 Runs = tuple[tuple[str, bool], ...]
 
 
-Matcher = tuple[tuple[str, ...], re.Pattern[str]]
+Matcher = tuple[tuple[str, re.Pattern[str]], ...]
+"""(term or prefix, the pattern finding it as a word) for each term a field may hold."""
 
 
 def matchers(searched: dict[str, tuple[set[str], tuple[str, ...]]]) -> dict[str, Matcher]:
-    """Per field, the query's terms and a pattern finding one as a whole word (a prefix at a word start) in
-    folded text: the simple tokenizer's words are the runs of alphanumerics."""
+    """Per field, the query's terms, each with a pattern finding it as a whole word (a prefix at a word start)
+    in folded text: the simple tokenizer's words are the runs of alphanumerics. Each pattern starts with its
+    literal (the word-start test is a lookbehind after it), so `re` scans for it as fast as str.find."""
     found = {}
     for name, (exact, prefixes) in searched.items():
-        alternatives = [re.escape(t) + r"(?![^\W_])" for t in sorted(exact, key=len, reverse=True)]
-        alternatives += [re.escape(p) for p in prefixes]
-        found[name] = ((*exact, *prefixes), re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + ")"))
+        stems = [(t, _word(t, whole=True)) for t in sorted(exact, key=len, reverse=True)]
+        stems += [(p, _word(p, whole=False)) for p in prefixes]
+        found[name] = tuple(stems)
     return found
+
+
+def _word(stem: str, whole: bool) -> re.Pattern[str]:
+    literal = re.escape(stem)
+    return re.compile(literal + r"(?<![^\W_]" + literal + ")" + (r"(?![^\W_])" if whole else ""))
 
 
 def matched_fields(doc: tantivy.Document, patterns: dict[str, Matcher]) -> list[str]:
@@ -48,39 +55,52 @@ def matched_fields(doc: tantivy.Document, patterns: dict[str, Matcher]) -> list[
         text = doc.get_first(name)
         if not text:
             continue
-        stems, pattern = matcher
-        lowered = text.lower()
-        # Substring tests first (most fields cannot match); folding only where accents could hide a match.
-        if (any(stem in lowered for stem in stems) and pattern.search(lowered)) or (
-            not text.isascii() and pattern.search(fold(text))
-        ):
+        # ASCII text lowered is the analyzer's view of it (str.lower runs at ~1 GB/s); other text is folded.
+        # Each pattern starts with its literal, so a search is a fast scan.
+        view = text.lower() if text.isascii() else fold(text)
+        if any(pattern.search(view) for _, pattern in matcher):
             found.append(name)
     return found
 
 
 _BLANKS = re.compile(r"\s+")
+_BLANK = re.compile(r"[^\S ]|  ")
+"""What _BLANKS would change: a blank that is not a space, or two spaces."""
 
 
-def runs_of(snippet: tantivy.Snippet) -> Runs:
-    """The snippet as (text, matched) runs, line breaks as spaces; tantivy's ranges are UTF-8 byte offsets."""
-    data = snippet.fragment().encode()
-    runs: list[tuple[str, bool]] = []
+def runs_of(snippet: tantivy.Snippet, highlighted: list[tantivy.Range] | None = None) -> Runs:
+    """The snippet as (text, matched) runs, line breaks as spaces; tantivy's ranges are UTF-8 byte offsets.
+    `highlighted`: snippet.highlighted(), when the caller has it already."""
+    fragment = snippet.fragment()
+    ranges = [(r.start, r.end) for r in (snippet.highlighted() if highlighted is None else highlighted)]
+    if fragment.isascii():  # byte offsets are character offsets: slice the text itself
+        parts = _split(fragment, ranges)
+    else:
+        parts = [(part.decode(errors="replace"), marked) for part, marked in _split(fragment.encode(), ranges)]
+    return tuple((_BLANKS.sub(" ", text) if _BLANK.search(text) else text, marked) for text, marked in parts)
+
+
+def _split(data: AnyStr, ranges: list[tuple[int, int]]) -> list[tuple[AnyStr, bool]]:
+    runs = []
     at = 0
-    for r in sorted(snippet.highlighted(), key=lambda r: r.start):
-        if r.start < at:
+    for start, end in sorted(ranges):
+        if start < at:
             continue
-        if r.start > at:
-            runs.append((data[at : r.start].decode(errors="replace"), False))
-        runs.append((data[r.start : r.end].decode(errors="replace"), True))
-        at = r.end
+        if start > at:
+            runs.append((data[at:start], False))
+        if end > start:
+            runs.append((data[start:end], True))
+        at = end
     if at < len(data):
-        runs.append((data[at:].decode(errors="replace"), False))
-    return tuple((_BLANKS.sub(" ", text), marked) for text, marked in runs if text)
+        runs.append((data[at:], False))
+    return runs
 
 
 def head(text: str, limit: int = SNIPPET_CHARS) -> Runs:
     """The start of a text, unmarked, cut at a word boundary."""
-    flat = " ".join(text.split())
+    flat = " ".join(text[: 4 * limit].split())  # the start is enough, unless it is mostly blanks
+    if len(flat) <= limit < len(text):
+        flat = " ".join(text.split())
     if len(flat) > limit:
         cut = flat.rfind(" ", 0, limit)
         flat = flat[: cut if cut > limit // 2 else limit] + "…"

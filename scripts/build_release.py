@@ -181,6 +181,24 @@ def check_app(report: Report, src: Path, app: Path, scratch: Path, runs: int, ve
     detail = f"{pdf.stat().st_size} bytes" if made else (done.stderr or done.stdout)[-400:]
     report.check("export of a seed to PDF (Qt lays the pages out)", made, detail)
 
+    # Search in the frozen app: indexing spawns worker processes (multiprocessing under PyInstaller needs
+    # freeze_support), and tantivy and msgspec are compiled modules the bundle must carry.
+    records = src / "tests" / "corpus" / "A_ctgov_api_v2_json"
+    indexed = run([cli, "index", records, "--index", scratch / "index", "--workers", "2"], src, frozen_env)
+    found = run([cli, "search", "certolizumab OR pregnan*", "--index", scratch / "index", "--to", "json"], src,
+                frozen_env)  # fmt: skip
+    mine = run([sys.executable, "-m", "viewer", "index", records, "--index", scratch / "index-source"], src, py_env)
+    theirs = run([sys.executable, "-m", "viewer", "search", "certolizumab OR pregnan*", "--index",
+                  scratch / "index-source", "--to", "json"], src, py_env)  # fmt: skip
+    try:
+        totals = (json.loads(found.stdout)["total"], json.loads(theirs.stdout)["total"])
+    except (ValueError, KeyError):
+        totals = (-1, -2)
+    failed = (indexed.stderr or found.stderr)[-400:]
+    report.check("index (2 worker processes) and search in the frozen app, as the source run finds",
+                 indexed.returncode == mine.returncode == 0 and totals[0] == totals[1] > 0,
+                 f"{totals[0]} hits, source {totals[1]}" if totals[0] >= 0 else failed)  # fmt: skip
+
     smoke = run([gui, "--smoke-test"], src, frozen_env)
     passed = smoke.returncode == 0 and "problems: ok" in smoke.stdout
     report.check(

@@ -235,8 +235,10 @@ def summarize(qs: list[tuple[str, str]], full: list[list[dict[str, Any]]], bare_
 
 
 def table(rows: list[dict[str, Any]]) -> dict[str, float]:
-    print("\nper query, median of the timed passes (ms); bare = viewer.core.search.bare.run (search + count + docs +"
-          " tantivy snippets):")
+    print(
+        "\nper query, median of the timed passes (ms); bare = viewer.core.search.bare.run (search + count + docs +"
+        " tantivy snippets):"
+    )
     print(f"{'':28}{'query':40}{'full':>9}{'bare':>9}{'full/bare':>10}{'total':>10}  same total  lit")
     for r in rows:
         f, b = statistics.median(r["full_ms"]), statistics.median(r["bare_ms"])

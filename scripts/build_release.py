@@ -280,7 +280,8 @@ def install_check(report: Report, deb: Path, src: Path, scratch: Path, apt: bool
     if run(["dpkg-query", "-W", "-f", "${Status}", debian.PACKAGE], ROOT).stdout.startswith("install ok"):
         report.check("install check", False, "trialviewer is installed already: remove it first")
         return
-    wanted = [d.split()[0] for d in report.depends]
+    # What a desktop has and a bare container may not: their dpkg triggers build the caches checked below.
+    wanted = [d.split()[0] for d in report.depends] + ["desktop-file-utils", "shared-mime-info"]
     missing = [
         p for p in wanted if not run(["dpkg-query", "-W", "-f", "${Status}", p], ROOT).stdout.startswith("install ok")
     ]

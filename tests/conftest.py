@@ -12,7 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["TRIALVIEWER_HOME"] = tempfile.mkdtemp(prefix="trialviewer-tests-")
 
 ROOT = Path(__file__).resolve().parent.parent
-# The repo's own copies of ../shared/corpus and ../shared/seeds (unchanged public records): a clone
+# The repo's own copies of the corpus and seeds the project was given (unchanged public records): a clone
 # with nothing beside it runs every test.
 CORPUS = Path(__file__).resolve().parent / "corpus"
 SEEDS = Path(__file__).resolve().parent / "seeds"

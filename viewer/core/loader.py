@@ -136,7 +136,7 @@ def sources(path: Path, policy: Policy = INTERACTIVE) -> Iterator[Source | LoadR
         yield from _zip_sources(path, policy)
         return
     name = str(path)
-    yield Source(name, _size(path), lambda: _read(name, policy))
+    yield Source(name, file_size(path), lambda: _read(name, policy))
 
 
 def load_paths(
@@ -178,7 +178,8 @@ def internal_error(name: str, exc: Exception) -> InternalError:
     return InternalError(name, exc, details)
 
 
-def _size(path: Path) -> int:
+def file_size(path: Path) -> int:
+    """Its size in bytes (0 when it cannot be stat-ed: reading it will say why)."""
     try:
         return os.stat(path).st_size
     except OSError:

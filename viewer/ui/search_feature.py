@@ -85,9 +85,7 @@ class SearchFeature(QObject):
             self._arrived.update(origin_of(s.source.file) for s in self.window.library_model.studies())
             self._sync.start()
             if self.window.settings.search_open:  # it was open when the window last closed
-                self.pane.set_index_size(self.keeper.studies)
-                assert self._dock is not None
-                self._dock.show()
+                self._built()[0].show()
                 self.keeper.open()
 
     @Slot(QModelIndex, int, int)
@@ -122,7 +120,11 @@ class SearchFeature(QObject):
     # The dock -----------------------------------------------------------------------------------
     @property
     def pane(self) -> SearchPane:
-        if self._pane is None:
+        return self._built()[1]
+
+    def _built(self) -> tuple[QDockWidget, SearchPane]:
+        """The dock and its pane, built the first time either is asked for."""
+        if self._pane is None or self._dock is None:
             from PySide6.QtWidgets import QDockWidget
 
             from viewer.ui.search_pane import SearchPane
@@ -144,15 +146,14 @@ class SearchFeature(QObject):
             pane.set_index_size(self.keeper.studies)
             if self.keeper.busy_indexing:
                 pane.set_status("Indexing…")
-        return self._pane
+        return self._dock, self._pane
 
     @Slot()
     def focus(self) -> None:
         """Ctrl+K / Find: show the dock and put the cursor in the search field."""
-        pane = self.pane
-        assert self._dock is not None
-        self._dock.show()
-        self._dock.raise_()
+        dock, pane = self._built()
+        dock.show()
+        dock.raise_()
         pane.focus_field()
         self.keeper.open()
 
@@ -180,11 +181,9 @@ class SearchFeature(QObject):
     @Slot(object)
     def _on_answer(self, answer: Answer) -> None:
         self.pane.show_result(answer.result, more=answer.query.offset > 0)
-        if answer.query.offset == 0:
-            self._last = answer
+        self._last = answer
+        if answer.query.offset == 0:  # a new query: its words are what a hit opened now marks
             self._terms = answer.result.terms
-        else:
-            self._last = answer
 
     # Opening a hit ------------------------------------------------------------------------------
     @Slot(object)

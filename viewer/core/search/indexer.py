@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from viewer.core import ziparchive
 from viewer.core.errors import ParseError
-from viewer.core.loader import LoadResult, expand_paths, sources
+from viewer.core.loader import LoadResult, expand_paths, file_size, sources
 from viewer.core.policy import BULK
 from viewer.core.search import schema as s
 from viewer.core.search.catalog import Catalog, NewFile, Row
@@ -121,7 +121,7 @@ class Indexer:
         start = time.monotonic()
         roots = [os.path.abspath(os.fspath(p)) for p in paths]
         files = list(expand_paths(roots))
-        sizes = [_size(f) for f in files]
+        sizes = [file_size(f) for f in files]
         units = [_members(f) for f in files]
         count = workers if workers is not None else (os.cpu_count() or 1)
         meter = _Meter(progress, sum(units), sum(sizes), start)
@@ -359,13 +359,6 @@ def _ready(item: _Job | _Done) -> bool:
 
 def _key() -> str:
     return secrets.token_hex(8)
-
-
-def _size(path: Path) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0
 
 
 def _members(path: Path) -> int:

@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 
 FILTER_KEYS = s.FILTERS
 FACET_SIZES = {"phase": 20, "status": 30, "sex": 5, "registry": 50, "country": 300}
-WRITER_HEAP = 256_000_000
+WRITER_HEAP_PER_THREAD = 400_000_000
+"""tantivy's indexing memory per thread, used as documents arrive (a segment is written when it is full)."""
 EXPANSIONS_KEPT = 10_000
 """Prefixes whose expansions are kept per index generation (typing a prefix asks for each of its beginnings)."""
 TANTIVY = "tantivy"
@@ -131,7 +132,7 @@ class SearchIndex:
     ) -> IndexReport:
         """Index files, folders and zips (see SEARCH_API.md): unchanged files are skipped without parsing, a
         changed file replaces its studies; each batch commits atomically; `cancel` stops after the current batch.
-        A batch commits after `batch_studies` studies or BATCH_SECONDS, whichever comes first.
+        A batch commits after `batch_studies` studies or its time (2 s for the first, doubling to a minute).
         """
         with self._write_lock:
             writer = self._writer()
@@ -152,7 +153,8 @@ class SearchIndex:
 
     def _writer(self) -> tantivy.IndexWriter:
         try:
-            return self._index.writer(heap_size=WRITER_HEAP, num_threads=_threads())
+            threads = _threads()
+            return self._index.writer(heap_size=WRITER_HEAP_PER_THREAD * threads, num_threads=threads)
         except ValueError as exc:
             raise IndexBusyError(f"{self.folder}: another process is writing to this index ({exc})") from None
 
@@ -501,7 +503,9 @@ def _clear(folder: Path) -> None:
 
 
 def _threads() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
+    """tantivy's indexing threads: one per four cores (each thread writes its own segments, which are merged
+    later; on two cores one thread keeps up with the parsing workers and leaves fewer segments to merge)."""
+    return max(1, min(4, (os.cpu_count() or 1) // 4))
 
 
 def _ms(start: float) -> float:

@@ -28,10 +28,14 @@ from viewer.core.search.worker import Parsed, Task, parse_tasks, warm_up
 if TYPE_CHECKING:
     import tantivy
 
-BATCH_STUDIES = 20_000
-BATCH_SECONDS = 10.0
-"""A batch commits after this many studies or seconds, whichever comes first (each commit costs an fsync
-and a segment per indexing thread; what is committed survives a kill)."""
+BATCH_STUDIES = 100_000
+FIRST_BATCH_SECONDS = 2.0
+BATCH_SECONDS = 60.0
+"""A batch commits after BATCH_STUDIES studies or its time, whichever comes first. The first batch commits
+after FIRST_BATCH_SECONDS (the first results are searchable at once); each later one may take twice as
+long as the one before, up to BATCH_SECONDS. Each commit costs an fsync and a new segment, which tantivy
+later merges: at registry scale, small segments cost more merging than they save (measured: bench/). What
+is committed survives a kill; a kill loses at most the batch in progress."""
 CHUNK_FILES = 48
 CHUNK_BYTES = 4 * 2**20
 """Files sent to a worker at a time: enough to make the round trip cheap, few enough to keep memory small."""
@@ -58,6 +62,8 @@ class _Done:
 
 @dataclass
 class _Batch:
+    seconds: float = FIRST_BATCH_SECONDS
+    """How long this batch may collect before it commits."""
     new: list[NewFile] = field(default_factory=list)
     doomed: list[Row] = field(default_factory=list)
     studies: int = 0
@@ -83,16 +89,17 @@ class Indexer:
     def commit(self) -> None:
         """Record the batch as pending, commit tantivy, then settle the catalog: the batch is all or nothing."""
         batch = self.batch
-        self.batch = _Batch()
         if not batch.new and not batch.doomed:
+            batch.started = time.monotonic()
             return
+        self.batch = _Batch(min(BATCH_SECONDS, batch.seconds * 2))
         with self.catalog.transaction() as db:
             self.catalog.mark(db, batch.new, [r.id for r in batch.doomed])
         for row in batch.doomed:
             self.writer.delete_documents_by_term(s.SOURCE, row.key)
         opstamp = self.writer.commit()
         with self.catalog.transaction() as db:
-            self.catalog.settle(db, batch.new, opstamp)
+            self.catalog.settle(db, opstamp)
         self.removed += sum(r.studies for r in batch.doomed)
         self.on_commit()
 
@@ -179,7 +186,8 @@ class Indexer:
         self.commit_when_full()
 
     def commit_when_full(self) -> None:
-        if self.batch.studies >= self.batch_studies or time.monotonic() - self.batch.started >= BATCH_SECONDS:
+        batch = self.batch
+        if batch.studies >= self.batch_studies or time.monotonic() - batch.started >= batch.seconds:
             self.commit()
 
     def plan(self, files: list[Path], sizes: list[int], units: list[int], pool: ProcessPoolExecutor | None,

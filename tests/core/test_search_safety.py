@@ -47,8 +47,10 @@ def test_killed_while_indexing_keeps_what_was_committed(tmp_path: Path) -> None:
     for _ in range(4):
         child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(1.0, 5.0))
+        workers = _children(child.pid)
         child.send_signal(signal.SIGKILL)
         child.wait()
+        _gone(workers)  # its parsing workers do not outlive it
         with SearchIndex.open(folder) as index:
             assert index.reset_reason is None
             counts.append(whole_files_only(index, expected))
@@ -58,6 +60,31 @@ def test_killed_while_indexing_keeps_what_was_committed(tmp_path: Path) -> None:
         assert whole_files_only(index, expected) == len(ids)
     assert counts == sorted(counts)  # each run resumed where the last had committed
     print("studies committed when killed:", counts)
+
+
+def _children(pid: int) -> list[int]:
+    """The child processes of `pid` (Linux's /proc; elsewhere none are checked)."""
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _gone(pids: list[int]) -> None:
+    deadline = time.monotonic() + 20
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.1)
+        alive = [p for p in alive if _running(p)]
+    assert not alive, f"worker processes {alive} outlived their killed parent"
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"  # a zombie has ended (its parent, init, has yet to reap it)
 
 
 def _garbage(path: Path, where: str) -> None:

@@ -36,17 +36,20 @@ def fields_matched(compiler: Compiler, compiled: Compiled, docs: Sequence[tantiv
     prefixes = tuple(leaf for leaf in compiled.leaves if leaf.prefix and len(leaf.words) == 1)
     masks: dict[tuple[int, int], int] = {}
     if exact:
+        keys = {fold((doc.get_first("id") or "").split("\n")[0]) for doc in docs}
+        admit = Query.boolean_query([(Occur.Should, Query.term_query(compiler.schema, s.KEY, k)) for k in keys])
         clauses = []
         for bit, name in enumerate(MATCH_ORDER):
             parts = [compiler.in_field(name, leaf) for leaf in exact
                      if (not leaf.fields or name in leaf.fields) and _possible(compiler, name, leaf)]  # fmt: skip
             if parts:
                 either = parts[0] if len(parts) == 1 else Query.boolean_query([(Occur.Should, q) for q in parts])
-                clauses.append((Occur.Should, Query.const_score_query(either, float(1 << bit))))
+                # Each field's clause intersected with the hits' ids on its own: the union then runs over
+                # sparse scorers (a few documents each), never over a common word's whole posting list.
+                within = Query.boolean_query([(Occur.Must, admit), (Occur.Must, either)])
+                clauses.append((Occur.Should, Query.const_score_query(within, float(1 << bit))))
         if clauses:
-            keys = {fold((doc.get_first("id") or "").split("\n")[0]) for doc in docs}
-            admit = Query.boolean_query([(Occur.Should, Query.term_query(compiler.schema, s.KEY, k)) for k in keys])
-            query = Query.boolean_query([(Occur.Must, Query.const_score_query(admit, 0.0)), *clauses])
+            query = Query.boolean_query([(Occur.Should, Query.const_score_query(admit, 0.0)), *clauses])
             limit = max(1, SLACK * len(docs) + SLACK)
             found = compiler.searcher.search(query, limit, count=False).hits
             if len(found) < limit:  # else some hits may be missing: they are checked on the text below

@@ -81,6 +81,27 @@ def fits(fields: dict[str, Any]) -> bool:
 
 
 def warm_up() -> None:
-    """Import the parsers once per worker, before the first file arrives."""
+    """Import the parsers once per worker, before the first file arrives; exit when the parent does."""
     import viewer.core.formats
     import viewer.core.search.schema  # noqa: F401
+
+    exit_with_parent()
+
+
+def exit_with_parent() -> None:
+    """A worker whose parent was killed (the app, or `trialviewer index`, ended by SIGKILL or a crash) would
+    wait for work forever: a thread waits on the parent's sentinel and ends the worker when it fires."""
+    import multiprocessing
+    import multiprocessing.connection
+    import os
+    import threading
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()

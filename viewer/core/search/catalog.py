@@ -156,6 +156,7 @@ class Catalog:
         for f in new:
             row = (f.key, f.path, f.member, f.kind, f.size, f.mtime_ns, f.sha256, len(f.studies), f.problem)
             file_id = db.execute(insert, row).lastrowid
+            assert file_id is not None  # an INSERT always sets it
             studies += [(file_id, s) for s in f.studies]
         db.executemany("INSERT INTO studies (file, study) VALUES (?, ?)", studies)
         db.executemany("UPDATE files SET state = 'doomed' WHERE id = ?", [(i,) for i in doomed])

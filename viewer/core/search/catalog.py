@@ -148,8 +148,8 @@ class Catalog:
         return int(count)
 
     def mark(self, db: sqlite3.Connection, new: Iterable[NewFile], doomed: Iterable[int]) -> None:
-        """Before the tantivy commit: the batch's files as pending (with their studies: they are not searched
-        as the catalog's until complete), the rows it replaces as doomed."""
+        """Before the tantivy commit: the batch's files as pending with their study ids (the id comes from each
+        file's INSERT: no lookup by key per file), the rows it replaces as doomed."""
         insert = ("INSERT INTO files (key, path, member, kind, size, mtime_ns, sha256, state, studies, problem) "
                   "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)")  # fmt: skip
         studies: list[tuple[int, str]] = []

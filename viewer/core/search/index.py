@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 FILTER_KEYS = s.FILTERS
 FACET_SIZES = {"phase": 20, "status": 30, "sex": 5, "registry": 50, "country": 300}
-WRITER_HEAP_PER_THREAD = 400_000_000
+WRITER_HEAP_PER_THREAD = 256_000_000
 """tantivy's indexing memory per thread, used as documents arrive (a segment is written when it is full)."""
 EXPANSIONS_KEPT = 10_000
 """Prefixes whose expansions are kept per index generation (typing a prefix asks for each of its beginnings)."""

@@ -285,6 +285,10 @@ def report(args: argparse.Namespace) -> None:
     qs = queries(n)
     qfile = WORK / f"queries-n{n}.txt"
     qfile.write_text("\n".join(text for _, text in qs * (args.rounds + 1)) + "\n")
+    # The build leaves gigabytes of dirty pages; timing queries while the kernel writes them back made the
+    # first (full) pass up to 2x slower than the bare pass after it. Let the writes land first.
+    if hasattr(os, "sync"):
+        os.sync()
     load_search = os.getloadavg()[0]
     full = run_cli_search(code, index, qfile, args.limit, logs / f"search-n{n}.log")
     bare_ = run_bare(code, index, qfile, args.limit)

@@ -34,7 +34,7 @@ BATCH_SECONDS = 60.0
 """A batch commits after BATCH_STUDIES studies or its time, whichever comes first. The first batch commits
 after FIRST_BATCH_SECONDS (the first results are searchable at once); each later one may take twice as
 long as the one before, up to BATCH_SECONDS. Each commit costs an fsync and a new segment, which tantivy
-later merges: at registry scale, small segments cost more merging than they save (measured: bench/). What
+later merges: at registry scale, small segments cost more merging than they save (bench/SEARCH_RESULTS.md). What
 is committed survives a kill; a kill loses at most the batch in progress."""
 CHUNK_FILES = 48
 CHUNK_BYTES = 4 * 2**20

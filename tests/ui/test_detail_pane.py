@@ -7,7 +7,6 @@ import threading
 from typing import Any, cast
 
 import pytest
-from PySide6.QtCore import QThread
 from PySide6.QtGui import QGuiApplication, QTextCursor
 from pytestqt.qtbot import QtBot
 
@@ -190,19 +189,18 @@ def test_a_large_node_renders_off_the_gui_thread_with_a_busy_hint(
     main = threading.get_ident()
     big = [thread for thread, size in converted if size > SYNC_LIMIT]
     assert big and main not in big, "the large node was rendered on the GUI thread"
-    assert pane.browser.document().thread() is QThread.currentThread()  # handed over to be shown here
     _drain(qtbot)
 
 
 def test_the_render_work_runs_in_a_worker_thread(qtbot: QtBot, large: Node, monkeypatch: pytest.MonkeyPatch) -> None:
     threads: list[int] = []
-    original = detail_pane.render_document
+    original = detail_pane.render_html
 
     def recording(*args: Any, **kwargs: Any) -> Any:
         threads.append(threading.get_ident())
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(detail_pane, "render_document", recording)
+    monkeypatch.setattr(detail_pane, "render_html", recording)
     pane = _pane(qtbot)
     design, us = large.find(("design",)), large.find(("sites", "country", "United States"))
     assert design is not None and us is not None
@@ -219,13 +217,13 @@ def test_the_render_work_runs_in_a_worker_thread(qtbot: QtBot, large: Node, monk
 def test_rapid_switching_shows_the_latest_node(
     qtbot: QtBot, large: Node, monkeypatch: pytest.MonkeyPatch, honour_cancel: bool
 ) -> None:
-    if not honour_cancel:  # stale renders run to the end and their documents arrive: they must still be dropped
-        original = detail_pane.render_document
+    if not honour_cancel:  # stale renders run to the end and their HTML arrives: it must still be dropped
+        original = detail_pane.render_html
 
-        def ignoring_cancel(node: Node, look: Any, thread: Any = None, token: Any = None, terms: Any = ()) -> Any:
-            return original(node, look, thread, None, terms)
+        def ignoring_cancel(node: Node, terms: Any = (), token: Any = None) -> Any:
+            return original(node, terms, None)
 
-        monkeypatch.setattr(detail_pane, "render_document", ignoring_cancel)
+        monkeypatch.setattr(detail_pane, "render_html", ignoring_cancel)
     pane = _pane(qtbot)
     sites, us = large.find(("sites",)), large.find(("sites", "country", "United States"))
     design, summary = large.find(("design",)), large.find(("summary",))
@@ -270,13 +268,13 @@ def test_zooming_a_large_node_keeps_its_text_until_the_new_render_arrives(qtbot:
 
 
 def test_a_failed_render_says_so(qtbot: QtBot, large: Node, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(node: Node, look: Any, thread: Any = None, token: Any = None, terms: Any = ()) -> Any:
+    def broken(node: Node, terms: Any = (), token: Any = None) -> Any:
         raise ValueError("renderer bug")
 
     pane = _pane(qtbot)
     sites = large.find(("sites",))
     assert sites is not None
-    monkeypatch.setattr(detail_pane, "render_document", broken)
+    monkeypatch.setattr(detail_pane, "render_html", broken)
     monkeypatch.setattr(detail_pane, "SYNC_LIMIT", -1)  # route even this through the worker
     with qtbot.waitSignal(pane.rendered, timeout=60_000):
         pane.show_node(sites, "trail")

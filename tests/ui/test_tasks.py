@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+import pytest
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from pytestqt.qtbot import QtBot
 
-from viewer.ui.tasks import CancelToken, Report, Task, TaskFailure, run_task
+from viewer.ui import tasks
+from viewer.ui.tasks import (
+    CancelToken,
+    Report,
+    Steps,
+    Task,
+    TaskFailure,
+    Work,
+    paced_jobs,
+    run_paced,
+    run_task,
+    wait_for_tasks,
+)
 
 
 class Receiver(QObject):
@@ -92,3 +108,55 @@ def test_run_task_connects_before_starting(qtbot: QtBot) -> None:
     with qtbot.waitSignal(receiver.done, timeout=5000):
         run_task(_counting, receiver.on_success, receiver.on_failure, receiver.on_progress)
     assert receiver.results == [42] and receiver.progress == [0, 1, 2]
+
+
+def _pages(seen: list[int], prepared: Any) -> Steps:
+    """Five steps noting the GUI thread each runs in; returns what the worker prepared, doubled."""
+    for _ in range(5):
+        seen.append(threading.get_ident())
+        yield
+    return prepared * 2
+
+
+def _broken_steps(_prepared: Any) -> Steps:
+    yield
+    raise OSError("disk full")
+
+
+def test_a_paced_job_prepares_in_a_worker_then_steps_on_the_gui_thread_between_events(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tasks, "SLICE_SECONDS", 0.0)  # one step a slice
+    receiver, seen, ticks = Receiver(), list[int](), [0]
+    timer = QTimer()
+    timer.setInterval(0)
+    timer.timeout.connect(lambda: ticks.__setitem__(0, ticks[0] + 1))
+    timer.start()
+    with qtbot.waitSignal(receiver.done, timeout=5000):
+        job = run_paced(partial(_pages, seen), receiver.on_success, receiver.on_failure, _counting)
+        assert not seen  # nothing ran before run_paced returned
+    timer.stop()
+    assert receiver.results == [84] and job.done and paced_jobs() == 0
+    assert seen == [threading.get_ident()] * 5 and ticks[0] >= 5  # the event loop turned between steps
+
+
+def test_a_paced_job_hands_back_an_exception_from_either_part(qtbot: QtBot) -> None:
+    cases: list[tuple[Callable[[Any], Steps], Work | None, type[Exception]]] = [
+        (_broken_steps, None, OSError),
+        (partial(_pages, []), _broken, ZeroDivisionError),
+    ]
+    for steps, prepare, expected in cases:
+        receiver = Receiver()
+        with qtbot.waitSignal(receiver.done, timeout=5000):
+            run_paced(steps, receiver.on_success, receiver.on_failure, prepare)
+        (failure,) = receiver.failures
+        assert isinstance(failure.error, expected) and "Traceback" in failure.details and receiver.results == []
+    assert paced_jobs() == 0
+
+
+def test_quitting_finishes_a_paced_job_under_way(qtbot: QtBot) -> None:
+    receiver, seen = Receiver(), list[int]()
+    run_paced(partial(_pages, seen), receiver.on_success, receiver.on_failure, _counting)
+    assert paced_jobs() == 1 and wait_for_tasks(5000)  # as on quit: no event loop turns after this
+    assert paced_jobs() == 0 and len(seen) == 5
+    assert receiver.results == [84]  # delivered at once: the job and its receiver are both on this thread

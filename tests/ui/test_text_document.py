@@ -1,11 +1,10 @@
-"""Documents for the detail pane and for paper: they load nothing, and a worker can build them for the GUI."""
+"""Documents for the detail pane and for paper: they load nothing."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QThread, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QColor, QFont, QImage, QTextDocument
 from pytestqt.qtbot import QtBot
 
@@ -42,16 +41,6 @@ def test_the_look_is_applied() -> None:
     assert document.defaultFont().pointSizeF() == 17 and document.documentMargin() == 7
     assert document.toPlainText() == "Title\ntext"
     assert document.begin().charFormat().foreground().color().name() == "#1d4f86"
-
-
-def test_a_worker_builds_a_document_and_hands_it_to_the_gui_thread() -> None:
-    gui = QThread.currentThread()
-    built: list[InertDocument] = []
-    worker = threading.Thread(target=lambda: built.append(build_document("<p>from a worker</p>", LOOK, gui)))
-    worker.start()
-    worker.join(30)
-    (document,) = built
-    assert document.thread() is gui and document.toPlainText() == "from a worker"
 
 
 def test_an_image_is_neither_shown_nor_printed(qtbot: QtBot, tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from viewer.ui.diff_model import COLUMNS, INLINE, KIND, SIDE_A, WHERE, DiffModel
 from viewer.ui.diff_view import DiffView
-from viewer.ui.tasks import run_task
+from viewer.ui.tasks import run_paced, run_task
 
 if TYPE_CHECKING:
     from viewer.core.diff.model import Change, Comparison, Version
@@ -264,7 +264,7 @@ class CompareWindow(QMainWindow):
 
     def export(self, fmt: str, path: str | None = None, made: datetime | None = None) -> None:
         """Write the report as `fmt` to `path` (asked for when not given); `exported` or `export_failed` tells."""
-        from viewer.ui.comparison_export import REPORT_FORMATS, write_report
+        from viewer.ui.comparison_export import REPORT_FORMATS, pdf_steps, report_body, write_html_report
 
         comparison = self.model.comparison
         if comparison is None:
@@ -276,7 +276,11 @@ class CompareWindow(QMainWindow):
             if not path:
                 return
         made = made or datetime.now(UTC).replace(microsecond=0)
-        run_task(partial(write_report, comparison, fmt, path, made), self._on_exported, self._on_export_failed)
+        if fmt == "pdf":  # the HTML in a worker, the pages on the GUI thread a few at a time
+            run_paced(partial(pdf_steps, comparison, path, made), self._on_exported, self._on_export_failed,
+                      partial(report_body, comparison, made))  # fmt: skip
+        else:
+            run_task(partial(write_html_report, comparison, path, made), self._on_exported, self._on_export_failed)
 
     @Slot(object)
     def _on_exported(self, path: str) -> None:

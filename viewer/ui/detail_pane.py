@@ -7,7 +7,7 @@ from collections import OrderedDict
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
@@ -25,36 +25,28 @@ EMPTY_HTML = (
     "<p>Open files with <strong>File › Open</strong> (Ctrl+O), a folder with <strong>File › Open Folder</strong>,"
     " or drop them on the window.</p>"
 )
-# Nodes with more record text than this (characters) render in a worker. Markdown to HTML costs about
-# 0.65 ms per 1,000 characters and building the document about as much again, so a synchronous render
-# stays near 25 ms at most; the 1,218 sites of NCT02465060 (~290,000 characters) take ~0.6 s.
+# Nodes with more record text than this (characters) have their HTML made in a worker; the document is
+# then built on the GUI thread, as every Qt object is (see `tasks`). For the 1,218 sites of NCT02465060
+# (~320,000 characters of HTML) the HTML takes ~40 ms and the document ~70 ms here, so a synchronous
+# render of a node under the limit stays within a few milliseconds.
 SYNC_LIMIT = 20_000
 CACHED_DOCUMENTS = 4  # large renders kept, so going back to the 1,214 US sites is instant
 BUSY_HTML = "<h2>{title}</h2><p><em>Preparing this section…</em></p>"
 
 
-def render_document(
-    node: Node,
-    look: DocumentLook,
-    thread: QThread | None = None,
-    token: CancelToken | None = None,
-    terms: tuple[str, ...] = (),
-) -> InertDocument | None:
-    """The node as a document (blocks, then HTML, then rich text), `terms` marked; None once `token` is cancelled."""
+def render_html(node: Node, terms: tuple[str, ...] = (), token: CancelToken | None = None) -> str | None:
+    """The node's HTML, `terms` marked; None once `token` is cancelled. Plain Python: a worker may run it."""
     from viewer.core.render import node_html
-    from viewer.ui.text_document import build_document
 
     body = node_html(node, terms=terms)
     if token is not None and token.cancelled:
         return None
-    return build_document(body, look, thread)
+    return body
 
 
-def _render_in_worker(
-    node: Node, look: DocumentLook, terms: tuple[str, ...], thread: QThread, token: CancelToken, _report: Report
-) -> InertDocument | None:
-    """Worker: the document is built here and handed to `thread` (the GUI thread) to be shown."""
-    return render_document(node, look, thread, token, terms)
+def _html_in_worker(node: Node, terms: tuple[str, ...], token: CancelToken, _report: Report) -> str | None:
+    """Worker: only the HTML; the document is built from it on the GUI thread."""
+    return render_html(node, terms, token)
 
 
 class DetailPane(QWidget):
@@ -77,6 +69,7 @@ class DetailPane(QWidget):
         self._cache: OrderedDict[tuple[object, ...], tuple[object, InertDocument]] = OrderedDict()
         self._cache_owner = QObject(self)  # parent of cached documents: the browser never deletes them
         self._pending_key: tuple[object, ...] | None = None
+        self._pending_look: DocumentLook | None = None
         self._terms: tuple[str, ...] = ()  # a search's words, marked in what is shown
         self.breadcrumb = Breadcrumb(self)
         self.busy_hint = QLabel("Rendering…", self)
@@ -218,9 +211,9 @@ class DetailPane(QWidget):
         from viewer.core.render import text_size
 
         if text_size(node, SYNC_LIMIT) <= SYNC_LIMIT:
-            document = render_document(node, look, terms=self._terms)
-            assert document is not None  # no token, so never cancelled
-            self._show(document, keep_scroll)
+            body = render_html(node, self._terms)
+            assert body is not None  # no token, so never cancelled
+            self._show(build_document(body, look), keep_scroll)
             self.rendered.emit()
             return
         key = (node.key, self._factor, is_dark(self.palette()), self._terms)
@@ -233,12 +226,12 @@ class DetailPane(QWidget):
         from viewer.ui.tasks import run_task  # loaded only once a large node is shown
 
         self._pending_key = key
+        self._pending_look = look
         if not keep_scroll:  # another node: the last one's text must not stay under this one's trail
             self._show(build_document(BUSY_HTML.format(title=html.escape(node.title)), look), keep_scroll=False)
         self._keep_scroll = keep_scroll
         self.busy_hint.show()
-        work = partial(_render_in_worker, node, look, self._terms, QThread.currentThread())
-        self._task = run_task(work, self._on_rendered, self._on_render_failed)
+        self._task = run_task(partial(_html_in_worker, node, self._terms), self._on_rendered, self._on_render_failed)
 
     def _claim(self, sender: QObject | None) -> bool:
         """Whether a worker's report answers the newest request (then it is no longer pending)."""
@@ -249,13 +242,13 @@ class DetailPane(QWidget):
         return True
 
     @Slot(object)
-    def _on_rendered(self, document: InertDocument | None) -> None:
+    def _on_rendered(self, body: str | None) -> None:
         if not self._claim(self.sender()):
-            if document is not None:  # stale: delete it here, in the thread it now belongs to
-                document.setParent(self)
-                document.deleteLater()
-            return
-        if document is not None:  # None only when cancelled: superseded (so not claimed here) or quitting
+            return  # stale: a newer request replaced it
+        if body is not None and self._pending_look is not None:  # None only when cancelled: quitting
+            from viewer.ui.text_document import build_document
+
+            document = build_document(body, self._pending_look)
             self._remember(document)
             self._show(document, self._keep_scroll)
             self.rendered.emit()

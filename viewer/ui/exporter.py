@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from viewer.ui import paper
 from viewer.ui.paper import Running
 from viewer.ui.resources import document_css
-from viewer.ui.tasks import CancelToken, Report, TaskFailure, run_task
+from viewer.ui.tasks import CancelToken, Report, Steps, TaskFailure, run_paced, run_task
 from viewer.ui.text_document import DocumentLook, InertDocument, build_document
 
 if TYPE_CHECKING:
@@ -44,17 +44,22 @@ def write_export(study: Study, fmt: str, path: str, _token: CancelToken, _report
     return path
 
 
-def print_document(study: Study) -> InertDocument:
-    """The study laid out for paper (PDF and printer alike), always in the light scheme.
-
-    Built in the calling thread, for use in that thread: the PDF and print workers each make their own.
-    """
+def paper_html(study: Study, _token: CancelToken | None = None, _report: Report | None = None) -> str:
+    """Worker: the study's HTML for paper (plain Python: the part of printing that may leave the GUI thread)."""
     from viewer.core.render import study_body_html
 
+    return study_body_html(study)
+
+
+def print_document(study: Study, body: str | None = None) -> InertDocument:
+    """The study laid out for paper (PDF and printer alike), always in the light scheme, from `body` if made.
+
+    Built on the GUI thread, as every Qt object is (see `tasks`).
+    """
     font = QFont()
     font.setPointSizeF(10)
     look = DocumentLook(font, document_css(dark=False), margin=0)  # the page margins are the margins
-    document = build_document(study_body_html(study), look)
+    document = build_document(paper_html(study) if body is None else body, look)
     document.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, f"{study.id}: {study.title}")
     return document
 
@@ -64,20 +69,21 @@ def running(study: Study) -> Running:
     return Running(f"{study.id} · {study.title}", os.path.basename(study.source.file.replace("!", os.sep)))
 
 
-def write_pdf(study: Study, path: str, _token: CancelToken, _report: Report) -> str:
-    """Worker: lay the study out and write it as PDF; the document and the writer live and die in this thread."""
-    paper.write_pdf(print_document(study), path, f"{study.id}: {study.title}", running(study))
+def pdf_steps(study: Study, path: str, body: str) -> Steps:
+    """GUI thread, a page at a time: lay the study out and write it as PDF; returns the path."""
+    document = print_document(study, body)
+    yield
+    yield from paper.pdf_steps(document, path, f"{study.id}: {study.title}", running(study))
     return path
 
 
-def print_on(study: Study, printer: QPrinter, _token: CancelToken, _report: Report) -> str:
-    """Worker: lay the study out and print it on `printer`, which the GUI thread no longer touches.
-
-    Qt supports painting on a QPrinter outside the GUI thread; only the dialog that set it up needs it.
-    """
+def print_steps(study: Study, printer: QPrinter, body: str) -> Steps:
+    """GUI thread, a page at a time: lay the study out and print it on `printer`; returns the study ID."""
     from PySide6.QtPrintSupport import QPrinter
 
-    paper.paint_pages(print_document(study), printer, running(study))
+    document = print_document(study, body)
+    yield
+    yield from paper.page_steps(document, printer, running(study))
     if printer.printerState() == QPrinter.PrinterState.Error:
         raise OSError(f"{study.id}: the printer reported an error")
     return study.id
@@ -110,11 +116,13 @@ class StudyExporter(QObject):
         path = path or self.ask_path(study, fmt)
         if not path:
             return
-        work = partial(write_pdf, study, path) if fmt == "pdf" else partial(write_export, study, fmt, path)
-        run_task(work, self._on_done, self._on_failed)
+        if fmt == "pdf":  # the HTML in a worker, the pages on the GUI thread a few at a time
+            run_paced(partial(pdf_steps, study, path), self._on_done, self._on_failed, partial(paper_html, study))
+        else:
+            run_task(partial(write_export, study, fmt, path), self._on_done, self._on_failed)
 
     def print_study(self, study: Study) -> None:
-        """Ask for a printer here (a dialog: GUI thread), then lay out and print in a worker."""
+        """Ask for a printer, then print: the HTML in a worker, the pages on the GUI thread in slices."""
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter  # loaded only when printing
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -140,7 +148,8 @@ class StudyExporter(QObject):
 
     def print_to(self, study: Study, printer: QPrinter) -> None:
         """Print on a printer already set up; `printed` or `failed` tells the result."""
-        run_task(partial(print_on, study, printer), self._on_printed, self._on_print_failed)
+        run_paced(partial(print_steps, study, printer), self._on_printed, self._on_print_failed,
+                  partial(paper_html, study))  # fmt: skip
 
     @Slot(object)
     def _on_done(self, path: str) -> None:

@@ -1,14 +1,16 @@
 """Paper: a document laid out in pages with a running header (what it is) and footer (printed when, page
 X of Y), for the printer, the print preview and PDF files alike.
 
-Works on any paged device (QPrinter, QPdfWriter) and in any thread: QTextDocument and QPainter on a
-paged device are safe outside the GUI thread, which is how exports and printing stay off it.
+Works on any paged device (QPrinter, QPdfWriter). Painting is a generator that yields after each page, so
+the GUI thread can print a long study in slices (`tasks.PacedJob`) and stay responsive; `paint_pages` and
+`write_pdf` run it to the end at once (the print preview, the command line).
 """
 
 from __future__ import annotations
 
 import datetime
 import os
+from collections.abc import Generator
 from dataclasses import dataclass
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
@@ -45,8 +47,25 @@ def page_layout() -> QPageLayout:
     )
 
 
+Steps = Generator[None, None, int]  # yields after each page; returns the page count
+
+
+def finish(steps: Steps) -> int:
+    """Run painting steps to the end; their page count."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as stop:
+            return int(stop.value)
+
+
 def paint_pages(document: QTextDocument, device: QPagedPaintDevice, running: Running) -> int:
     """Lay `document` out on `device`'s pages with a header and a "page X of Y" footer; returns the page count."""
+    return finish(page_steps(document, device, running))
+
+
+def page_steps(document: QTextDocument, device: QPagedPaintDevice, running: Running) -> Steps:
+    """`paint_pages` a page at a time: yields after laying out and after each page painted."""
     printed = running.printed or f"Printed {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}"
     painter = QPainter()
     if not painter.begin(device):
@@ -61,6 +80,7 @@ def paint_pages(document: QTextDocument, device: QPagedPaintDevice, running: Run
         body = QSizeF(paint.width(), max(1.0, paint.height() - 2 * band))
         document.setPageSize(body)
         pages = max(1, document.pageCount())
+        yield  # the layout of a long document is the largest single step
         for page in range(pages):
             if page:
                 device.newPage()
@@ -71,6 +91,7 @@ def paint_pages(document: QTextDocument, device: QPagedPaintDevice, running: Run
             document.drawContents(painter, QRectF(0, page * body.height(), body.width(), body.height()))
             painter.restore()
             _bands(painter, paint.width(), paint.height(), band, running, printed, page + 1, pages)
+            yield
     finally:
         painter.end()
     return pages
@@ -95,11 +116,16 @@ def _bands(painter: QPainter, width: float, height: float, band: float, running:
 
 def write_pdf(document: QTextDocument, path: str, title: str, running: Running) -> int:
     """The document as a PDF file with running header and footer; returns the page count."""
+    return finish(pdf_steps(document, path, title, running))
+
+
+def pdf_steps(document: QTextDocument, path: str, title: str, running: Running) -> Steps:
+    """`write_pdf` a page at a time."""
     writer = QPdfWriter(path)
     writer.setTitle(title)
     writer.setCreator("Trial Protocol Viewer")
     writer.setPageLayout(page_layout())
-    pages = paint_pages(document, writer, running)
+    pages = yield from page_steps(document, writer, running)
     del writer  # finishes the file
     if not os.path.exists(path) or os.path.getsize(path) == 0:
         raise OSError(f"{path}: the PDF could not be written")

@@ -1,13 +1,22 @@
-"""The one way to run work off the GUI thread: a QThreadPool task that always reports back."""
+"""The one way to run long work: off the GUI thread in a pool task, or on it in paced slices; both report back.
+
+Workers run plain Python and touch no Qt object but their task's signals (an emit lets go of the GIL before
+Qt locks anything). A worker that made or changed a Qt object would hold the GIL while Qt takes one of its
+internal signal-slot locks; the GUI thread, destroying an object at that moment, holds such a lock while it
+waits for the GIL (to ask Python whether `disconnectNotify` is overridden): a deadlock, seen in CI. So Qt
+work that takes long (a document of 1,218 sites, a PDF of hundreds of pages) is a `PacedJob` on the GUI
+thread: a generator that yields after each step (a page), run in slices between events.
+"""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 
 class CancelToken:
@@ -128,8 +137,117 @@ def running_tasks() -> int:
     return len(_RUNNING)
 
 
+Steps = Generator[None, None, Any]  # yields after each step; its return value is the result
+SLICE_SECONDS = 0.012  # GUI time per slice: the window repaints and takes input between slices
+
+
+class PacedJob(QObject):
+    """Qt work on the GUI thread, a step at a time, so the window keeps responding.
+
+    `prepare(token, report)`, if given, runs first in a worker (plain Python: the HTML of a study) and its
+    result is handed to `steps`; without it `steps` is called with None. Exactly one of `succeeded` or
+    `failed` is emitted, then `finished`, as a `Task` does.
+    """
+
+    succeeded = Signal(object)
+    failed = Signal(object)
+    finished = Signal()
+
+    def __init__(self, steps: Callable[[Any], Steps], prepare: Work | None = None) -> None:
+        super().__init__()
+        self._make_steps = steps
+        self._prepare = prepare
+        self._steps: Steps | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._slice)
+        self.done = False
+
+    def start(self) -> PacedJob:
+        _PACED.add(self)
+        if self._prepare is None:
+            self._prepared(None)
+        else:
+            run_task(self._prepare, self._prepared, self._prepare_failed)
+        return self
+
+    @Slot(object)
+    def _prepared(self, value: Any) -> None:
+        try:
+            self._steps = self._make_steps(value)
+        except Exception as exc:
+            self._end(exc)
+        else:
+            self._timer.start()
+
+    @Slot(object)
+    def _prepare_failed(self, failure: TaskFailure) -> None:
+        self._end(failure)
+
+    @Slot()
+    def _slice(self) -> None:
+        self._advance(time.monotonic() + SLICE_SECONDS)
+
+    def _advance(self, deadline: float) -> None:
+        assert self._steps is not None
+        try:
+            while True:
+                next(self._steps)
+                if time.monotonic() >= deadline:
+                    return
+        except StopIteration as stop:
+            self._end(None, stop.value)
+        except Exception as exc:  # handed back, as a worker's exception is
+            self._end(exc)
+
+    def _end(self, error: BaseException | TaskFailure | None, result: Any = None) -> None:
+        self._timer.stop()
+        self.done = True
+        _PACED.discard(self)
+        if isinstance(error, BaseException):
+            import traceback
+
+            error = TaskFailure(error, "".join(traceback.format_exception(error)))
+        if error is not None:
+            self.failed.emit(error)
+        else:
+            self.succeeded.emit(result)
+        self.finished.emit()
+
+    def finish_now(self) -> None:
+        """Run what is left at once (on quit: an export under way is completed, not cut short)."""
+        if self._steps is None:
+            QCoreApplication.sendPostedEvents(self)  # a prepared result waiting to be delivered
+        if self._steps is not None and not self.done:
+            self._advance(float("inf"))
+
+
+_PACED: set[PacedJob] = set()
+
+
+def run_paced(
+    steps: Callable[[Any], Steps],
+    on_success: Callable[[Any], None],
+    on_failure: Callable[[TaskFailure], None],
+    prepare: Work | None = None,
+) -> PacedJob:
+    """Run `prepare` in a worker (if given), then `steps(its result)` on the GUI thread in slices."""
+    job = PacedJob(steps, prepare)
+    job.succeeded.connect(on_success)
+    job.failed.connect(on_failure)
+    return job.start()
+
+
+def paced_jobs() -> int:
+    """How many paced jobs have not yet reported back."""
+    return len(_PACED)
+
+
 def wait_for_tasks(msecs: int = 5000) -> bool:
-    """Cancel running tasks and wait for the pool to drain (on quit, so no worker outlives Qt)."""
+    """Cancel running tasks and wait for the pool to drain, then finish paced jobs (on quit, before Qt goes)."""
     for task in list(_RUNNING):
         task.cancel()
-    return QThreadPool.globalInstance().waitForDone(msecs)
+    drained = QThreadPool.globalInstance().waitForDone(msecs)
+    for job in list(_PACED):
+        job.finish_now()
+    return drained

@@ -1,4 +1,4 @@
-"""Rich-text documents that load nothing, built in whichever thread (worker or GUI) needs them first."""
+"""Rich-text documents that load nothing, built on the GUI thread from HTML a worker may have made."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from PySide6.QtCore import QSizeF
 from PySide6.QtGui import QFont, QPyTextObject, QTextDocument, QTextFormat
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QThread, QUrl
+    from PySide6.QtCore import QUrl
     from PySide6.QtGui import QPainter
 
 
@@ -32,8 +32,8 @@ class _NoImages(QPyTextObject):
 class InertDocument(QTextDocument):
     """A text document that never loads anything: no files, no images, no style sheets, no URLs.
 
-    Requests are recorded in `blocked`. It is not a widget, so a worker may build and lay it out (Qt
-    supports QTextDocument, and QPainter on a QPdfWriter or QPrinter, outside the GUI thread).
+    Requests are recorded in `blocked`. Made, laid out and painted on the GUI thread only: see `tasks`
+    for the deadlock a worker building one can cause.
     """
 
     def __init__(self) -> None:
@@ -49,24 +49,18 @@ class InertDocument(QTextDocument):
 
 @dataclass(frozen=True)
 class DocumentLook:
-    """How a document is set: font, style sheet, margin. Plain values, so a worker can be given them."""
+    """How a document is set: font, style sheet, margin."""
 
     font: QFont
     css: str
     margin: float = 12
 
 
-def build_document(body: str, look: DocumentLook, thread: QThread | None = None) -> InertDocument:
-    """The HTML `body` as a document set in `look`; built in this thread, then handed to `thread` if given.
-
-    A worker passes the GUI thread so the document can be shown there (a QObject can only be pushed to
-    another thread by the thread it lives in).
-    """
+def build_document(body: str, look: DocumentLook) -> InertDocument:
+    """The HTML `body` as a document set in `look`."""
     document = InertDocument()
     document.setDefaultFont(QFont(look.font))
     document.setDefaultStyleSheet(look.css)  # applies to HTML set after it, so it comes first
     document.setDocumentMargin(look.margin)
     document.setHtml(body)
-    if thread is not None:
-        document.moveToThread(thread)
     return document

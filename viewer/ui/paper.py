@@ -12,6 +12,7 @@ import datetime
 import os
 from collections.abc import Generator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
@@ -25,6 +26,7 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
+T = TypeVar("T")
 PAGE_MARGINS_MM = QMarginsF(16, 12, 16, 12)  # left, top, right, bottom: the text itself starts here
 BAND_GAP = 0.6  # header and footer bands: their text height plus this much of it again
 
@@ -50,13 +52,14 @@ def page_layout() -> QPageLayout:
 Steps = Generator[None, None, int]  # yields after each page; returns the page count
 
 
-def finish(steps: Steps) -> int:
-    """Run painting steps to the end; their page count."""
+def finish(steps: Generator[None, None, T]) -> T:
+    """Run painting steps to the end; what they return (a page count, a path)."""
     while True:
         try:
             next(steps)
         except StopIteration as stop:
-            return int(stop.value)
+            result: T = stop.value
+            return result
 
 
 def paint_pages(document: QTextDocument, device: QPagedPaintDevice, running: Running) -> int:

@@ -236,3 +236,32 @@ def test_load_hit_reads_the_study_back(index: SearchIndex) -> None:
     hit = index.search("anakinra").hits[0]
     study = load_hit(hit)
     assert study.id == "NCT01165008" and "Anakinra" in study.title
+
+
+@pytest.mark.parametrize(
+    "text", ["anakinra", "sjogren", "remdesivir", "pregnan*", "title:randomized", "exclusion:pregnant",
+             "site:boston", "myositis OR lupus", "covid NOT vaccine", "cancer phase:3", '"informed consent"'],
+)  # fmt: skip
+def test_without_matched_fields_the_answer_is_the_same_but_for_them(index: SearchIndex, text: str) -> None:
+    """search(fields=False), the GUI's as-you-type answer: same hits, scores and total, no `Hit.fields`, and a
+    snippet from the first field tantivy's highlighter marks (the full answer's, but for a phrase, whose
+    words may be marked in a field that holds them apart)."""
+    full, lean = index.search(text, limit=50), index.search(text, limit=50, fields=False)
+    assert full.total == lean.total > 0 and [(h.id, h.score) for h in lean.hits] == [(h.id, h.score) for h in full.hits]
+    for a, b in zip(full.hits, lean.hits, strict=True):
+        assert b.fields == () and a.fields, (text, a.id)
+        if '"' in text:
+            assert ("<b>" in b.snippet) == ("<b>" in a.snippet), (text, a.id)
+        else:
+            assert (b.snippet, b.snippet_field) == (a.snippet, a.snippet_field), (text, a.id)
+
+
+@pytest.mark.parametrize("text", ["anakinra", "sjogren", "remdesivir", "exclusion:pregnant", "site:boston", "lupus"])
+def test_an_opened_hit_finds_its_fields_in_its_study_as_the_index_does(index: SearchIndex, text: str) -> None:
+    from viewer.core.highlight import fields_holding
+
+    result = index.search(text, limit=10)
+    scoped = {"exclusion:pregnant": ("exclusion",), "site:boston": ("sites",)}
+    assert result.hits and result.scopes == scoped.get(text, matched.MATCH_ORDER)
+    for hit in result.hits:
+        assert fields_holding(load_hit(hit), result.terms, result.scopes) == hit.fields, (text, hit.id)

@@ -1,4 +1,4 @@
-"""`trialviewer search QUERY [--index DIR] [--limit N] [--facets] [--to text|json]`, or `--queries FILE`."""
+"""`trialviewer search QUERY [--index DIR] [--limit N] [--facets] [--fields] [--to text|json]`, or `--queries FILE`."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, default=20, metavar="N", help="hits per query (default 20)")
     parser.add_argument("--facets", action="store_true",
                         help="also count phase, status, sex, registry and country over all the matches")  # fmt: skip
+    parser.add_argument("--fields", action="store_true",
+                        help='also name the fields each hit matched in ("fields"; one more search)')  # fmt: skip
     parser.add_argument("--to", choices=("text", "json"), default="text",
                         help="text for a terminal (default) or json (one object per query, one per line)")  # fmt: skip
 
@@ -51,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     if index.reset_reason:
         print(f"warning: {index.reset_reason}", file=sys.stderr)
     try:
-        _answer(index, queries, args.limit, args.to, args.facets)
+        _answer(index, queries, args.limit, args.to, args.facets, args.fields)
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (`| head`): not an error worth a traceback
     finally:
@@ -70,20 +72,20 @@ def _lines(name: str) -> Iterator[str]:
     yield from lines
 
 
-def _answer(index: SearchIndex, queries: Iterator[str], limit: int, to: str, facets: bool) -> None:
+def _answer(index: SearchIndex, queries: Iterator[str], limit: int, to: str, facets: bool, fields: bool) -> None:
     out = sys.stdout
     for text in queries:
-        result = index.search(text, limit=limit, facets=facets)
+        result = index.search(text, limit=limit, facets=facets, fields=fields)
         if to == "json":
-            out.write(json.dumps(as_json(result, facets), ensure_ascii=False) + "\n")
+            out.write(json.dumps(as_json(result, facets, fields), ensure_ascii=False) + "\n")
         else:
             out.write(as_text(result, facets) + "\n")
         out.flush()
 
 
-def as_json(result: SearchResult, facets: bool = False) -> dict[str, Any]:
+def as_json(result: SearchResult, facets: bool = False, fields: bool = True) -> dict[str, Any]:
     """The documented JSON form of one answer (query, took_ms, total, hits in rank order, and more);
-    "facets" only when they were asked for (`--facets`)."""
+    "facets" and each hit's "fields" only when they were asked for (`--facets`, `--fields`)."""
     answer = {
         "query": result.query,
         "took_ms": result.took_ms,
@@ -97,11 +99,11 @@ def as_json(result: SearchResult, facets: bool = False) -> dict[str, Any]:
                 "file": h.file,
                 "member": h.member,
                 "snippet_field": h.snippet_field,
-                "fields": list(h.fields),
                 "registry": h.registry,
                 "phase": h.phase,
                 "status": h.status,
             }
+            | ({"fields": list(h.fields)} if fields else {})
             for h in result.hits
         ],
         "terms": list(result.terms),

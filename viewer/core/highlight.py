@@ -13,11 +13,15 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from viewer.core.blocks import Block, Facts, Heading, Inline, Item, ListBlock, Paragraph, Run, Section
 from viewer.core.outline import Key, Kind, Node
+
+if TYPE_CHECKING:
+    from viewer.core.model import Study
 
 _WORD = re.compile(r"[^\W_]+")
 _PREFIX_MIN = 1  # `d*` is a prefix too; the index decides what it matches, we only mark it
@@ -167,6 +171,18 @@ def own_text(node: Node) -> str:
         elif isinstance(value, BaseModel):  # a site's contacts are other nodes; its own facts are strings
             continue
     return "\n".join(parts)
+
+
+def fields_holding(study: Study, terms: Sequence[str], scopes: Sequence[str]) -> tuple[str, ...]:
+    """The fields among `scopes` (in their order) whose text holds one of `terms`: a hit's matched fields when
+    the search did not find them (the GUI's as-you-type search leaves that to the hit that is opened)."""
+    from viewer.core.fields import study_text
+
+    wanted = Terms.of(terms)
+    if not wanted:
+        return ()
+    text = study_text(study)
+    return tuple(name for name in scopes if contains(text.get(name, ""), wanted))
 
 
 def hit_key(root: Node, fields: Sequence[str], terms: Sequence[str]) -> Key:

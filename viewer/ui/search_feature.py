@@ -44,6 +44,7 @@ class SearchFeature(QObject):
         self._dock: QDockWidget | None = None
         self._pane: SearchPane | None = None
         self._terms: tuple[str, ...] = ()
+        self._scopes: tuple[str, ...] = ()  # the last query's searched fields: where an opened hit's words are
         self._hit_study: Study | None = None
         self._session_origins: set[str] = set()  # files of studies that joined from a search: not the library's
         self._arrived: set[str] = set()
@@ -184,6 +185,7 @@ class SearchFeature(QObject):
         self._last = answer
         if answer.query.offset == 0:  # a new query: its words are what a hit opened now marks
             self._terms = answer.result.terms
+            self._scopes = answer.result.scopes
 
     # Opening a hit ------------------------------------------------------------------------------
     @Slot(object)
@@ -222,7 +224,7 @@ class SearchFeature(QObject):
         self.window.add_problems([("(search)", f"the study could not be opened: {failure}")])
 
     def _show(self, study: Study, hit: Hit) -> None:
-        from viewer.core.highlight import hit_key
+        from viewer.core.highlight import fields_holding, hit_key
 
         window = self.window
         self._hit_study = study
@@ -234,7 +236,8 @@ class SearchFeature(QObject):
             window.library.select_study(study)
         root = window.tree.model.root
         if root is not None:
-            window.tree.select_key(hit_key(root, hit.fields, terms))
+            fields = hit.fields or fields_holding(study, terms, self._scopes)
+            window.tree.select_key(hit_key(root, fields, terms))
 
     @Slot(object)
     def _on_study_selected(self, study: Study | None) -> None:

@@ -46,7 +46,7 @@ class Hit:
     snippet_field: str
     """The fields.FIELDS name the snippet came from."""
     fields: tuple[str, ...]
-    """Every FIELDS name in which the query matched, best first."""
+    """Every FIELDS name in which the query matched, best first; () when the search was not asked for them."""
     file: str
     """Absolute path of the file that holds the study."""
     member: str | None
@@ -76,3 +76,5 @@ class SearchResult:
     """FILTER_KEYS -> (value, count), most first."""
     facets_exact: bool = True
     """False when the facets were counted over the best FACET_LIMIT hits only (a huge result set)."""
+    scopes: tuple[str, ...] = ()
+    """The fields the query's words may match in (MATCH_ORDER names): where an opened hit's words are looked for."""

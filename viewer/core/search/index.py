@@ -9,7 +9,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -372,30 +372,35 @@ class _Damaged(Exception):
 class _Likely:
     """Without `Hit.fields`: the fields worth asking tantivy's highlighter for a snippet, in SNIPPET_ORDER.
 
-    A scan of the stored text for the query's words (as `snippets.matched_fields` does) finds the fields
-    that probably hold them; the highlighter then decides. When the scan finds none (text folded otherwise
-    than the scan folds it), every field the query searches is tried.
+    Lazily, so a hit costs one scan and one snippet when its first field holds the words: a field whose
+    stored text a scan finds the query's words in (as `snippets.matched_fields` does) comes first, and the
+    highlighter decides; the fields the scan passed over follow, in case it folded a text otherwise than
+    the analyzer did.
     """
 
     def __init__(self, compiled: Compiled) -> None:
         self._searched = searched_fields(compiled.leaves)
         self._patterns: dict[str, Matcher] | None = None
 
-    def fields(self, doc: tantivy.Document) -> list[str]:
+    def fields(self, doc: tantivy.Document) -> Iterator[str]:
         if not self._searched:
-            return []
+            return
         if self._patterns is None:
             self._patterns = matchers(self._searched)
-        found = []
+        passed = []
         for name in SNIPPET_ORDER:
             matcher = self._patterns.get(name)
-            text = doc.get_first(name) if matcher is not None else None
-            if matcher is None or not text:
+            if matcher is None:
+                continue
+            text = doc.get_first(name)
+            if not text:
                 continue
             view = text.lower() if text.isascii() else fold(text)
             if any(pattern.search(view) for _, pattern in matcher):
-                found.append(name)
-        return found or [name for name in SNIPPET_ORDER if name in self._searched]
+                yield name
+            else:
+                passed.append(name)
+        yield from passed
 
 
 def _scopes(compiled: Compiled) -> tuple[str, ...]:

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 FILTER_KEYS = s.FILTERS
 FACET_SIZES = {"phase": 20, "status": 30, "sex": 5, "registry": 50, "country": 300}
-WRITER_HEAP_PER_THREAD = 1_000_000_000
+WRITER_HEAP_PER_THREAD = 400_000_000
 """tantivy's indexing memory per thread, used as documents arrive (a segment is written when it is full).
 Measured at 600,000 studies (bench/SEARCH_RESULTS.md): 256 MB builds faster (1,218 against 1,105 studies/s)
 but leaves 12 segments instead of 6, and searching them maps more of the index (313 against 265 MB)."""

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from viewer.core.search import schema as s
-from viewer.core.search.analyzer import fold, register
+from viewer.core.search.analyzer import register
 from viewer.core.search.catalog import Catalog, CatalogError
 from viewer.core.search.compile import SEX_ADMITS, Compiled, Compiler, norm, searched_fields
 from viewer.core.search.indexer import BATCH_STUDIES, Indexer
@@ -29,6 +29,7 @@ from viewer.core.search.snippets import (
     SNIPPET_ORDER,
     Matcher,
     head,
+    holds,
     matchers,
     runs_of,
     to_html,
@@ -389,16 +390,10 @@ class _Likely:
             self._patterns = matchers(self._searched)
         passed = []
         for name in SNIPPET_ORDER:
-            matcher = self._patterns.get(name)
-            if matcher is None:
-                continue
-            text = doc.get_first(name)
-            if not text:
-                continue
-            view = text.lower() if text.isascii() else fold(text)
-            if any(pattern.search(view) for _, pattern in matcher):
+            found = holds(doc, name, self._patterns[name]) if name in self._patterns else None
+            if found:
                 yield name
-            else:
+            elif found is not None:
                 passed.append(name)
         yield from passed
 

@@ -47,20 +47,18 @@ def _word(stem: str, whole: bool) -> re.Pattern[str]:
 
 def matched_fields(doc: tantivy.Document, patterns: dict[str, Matcher]) -> list[str]:
     """The fields of `doc` holding one of the query's positive terms (exact, or a word with a prefix)."""
-    found = []
-    for name in MATCH_ORDER:
-        matcher = patterns.get(name)
-        if matcher is None:
-            continue
-        text = doc.get_first(name)
-        if not text:
-            continue
-        # ASCII text lowered is the analyzer's view of it (str.lower runs at ~1 GB/s); other text is folded.
-        # Each pattern starts with its literal, so a search is a fast scan.
-        view = text.lower() if text.isascii() else fold(text)
-        if any(pattern.search(view) for _, pattern in matcher):
-            found.append(name)
-    return found
+    return [name for name in MATCH_ORDER if name in patterns and holds(doc, name, patterns[name]) is True]
+
+
+def holds(doc: tantivy.Document, name: str, matcher: Matcher) -> bool | None:
+    """Whether field `name` of `doc` holds one of `matcher`'s terms; None when the field is empty."""
+    text = doc.get_first(name)
+    if not text:
+        return None
+    # ASCII text lowered is the analyzer's view of it (str.lower runs at ~1 GB/s); other text is folded.
+    # Each pattern starts with its literal, so a search is a fast scan.
+    view = text.lower() if text.isascii() else fold(text)
+    return any(pattern.search(view) for _, pattern in matcher)
 
 
 _BLANKS = re.compile(r"\s+")

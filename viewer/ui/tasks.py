@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
@@ -204,6 +205,10 @@ class PacedJob(QObject):
         self._timer.stop()
         self.done = True
         _PACED.discard(self)
+        # Kept until the event loop turns again: this may run inside its own timer's signal, and the job
+        # (the timer's parent) must not be destroyed under it.
+        _ENDED.add(self)
+        QTimer.singleShot(0, partial(_ENDED.discard, self))
         if isinstance(error, BaseException):
             import traceback
 
@@ -223,6 +228,7 @@ class PacedJob(QObject):
 
 
 _PACED: set[PacedJob] = set()
+_ENDED: set[PacedJob] = set()
 
 
 def run_paced(

@@ -288,3 +288,17 @@ def test_the_dock_comes_back_where_it_was_left(qtbot: QtBot, home: Path, tmp_pat
     again.close()
     assert not Settings(str(tmp_path / "kept.json")).search_open
     assert wait_for_tasks(20_000)
+
+
+def test_a_file_gone_before_it_is_indexed_is_skipped_without_a_problem(
+    searching: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    keeper = searching.search.keeper
+    kept, gone = tmp_path / "kept.json", tmp_path / "gone.json"
+    shutil.copy(V2 / "aact__NCT00763412.json", kept)
+    failures: list[str] = []
+    keeper.failed.connect(failures.append)
+    with qtbot.waitSignal(keeper.index_finished, timeout=60_000) as finished:
+        keeper.add([str(kept), str(gone)])  # the second was never there (a file deleted since it was opened)
+    report = finished.args[0]
+    assert report.files_indexed == 1 and report.problems == () and failures == []

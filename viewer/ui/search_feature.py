@@ -110,7 +110,7 @@ class SearchFeature(QObject):
     def _sync_index(self) -> None:
         present = {origin_of(s.source.file) for s in self.window.library_model.studies()}
         gone = sorted(p for p in self._leaving - present if p not in self._session_origins)
-        added = sorted(p for p in self._arrived & present if p not in self._session_origins and os.path.exists(p))
+        added = sorted(p for p in self._arrived & present if p not in self._session_origins)  # missing: the worker
         self._leaving.clear()
         self._arrived.clear()
         if gone:

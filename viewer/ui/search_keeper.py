@@ -57,7 +57,10 @@ def _search(index: SearchIndex, query: Query, _token: CancelToken, _report: Repo
 
 def _index(index: SearchIndex, paths: tuple[str, ...], workers: int | None, token: CancelToken,
            report: Report) -> IndexReport:  # fmt: skip
-    return index.add_paths(paths, workers=workers, progress=report, cancel=token.event)
+    # A file gone since its studies were opened is not indexed (nor reported: the library says so). Checked
+    # here, not on the GUI thread: a folder of thousands of files is thousands of stat calls.
+    present = [p for p in paths if os.path.exists(p)]
+    return index.add_paths(present, workers=workers, progress=report, cancel=token.event)
 
 
 def _remove(index: SearchIndex, paths: tuple[str, ...], _token: CancelToken, _report: Report) -> int:

@@ -18,14 +18,12 @@ if TYPE_CHECKING:
 REPORT_FORMATS = {"html": "HTML files (*.html *.htm)", "pdf": "PDF files (*.pdf)"}
 
 
-def report_document(comparison: Comparison, made: datetime, body: str | None = None) -> InertDocument:
-    """The report laid out for paper, always in the light scheme, from `body` if made; GUI thread only."""
-    from viewer.core.diff.html_report import comparison_body_html
+def report_document(comparison: Comparison, body: str) -> InertDocument:
+    """The report's HTML `body` (`report_body`) laid out for paper, always in the light scheme; GUI thread only."""
     from viewer.core.diff.report import heading
 
     font = QFont()
     font.setPointSizeF(9.5)
-    body = comparison_body_html(comparison, made) if body is None else body
     document = build_document(body, DocumentLook(font, document_css(False), 4))
     document.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, heading(comparison))
     return document
@@ -51,7 +49,7 @@ def pdf_steps(comparison: Comparison, path: str, made: datetime, body: str) -> S
     """GUI thread, a page at a time: the report as PDF, a running header and "page X of Y" on every page."""
     from viewer.core.diff.report import heading
 
-    document = report_document(comparison, made, body)
+    document = report_document(comparison, body)
     yield
     title = heading(comparison)
     printed = f"Made {made.strftime('%Y-%m-%d %H:%M')} UTC"

@@ -81,9 +81,6 @@ class Indexer:
         self.catalog = catalog
         self.on_commit = on_commit
         self.batch = _Batch()
-        self.sequence = index.searcher().num_docs
-        """Documents added before this one (the next one's part: schema.with_part)."""
-        self.part_run = s.PART_RUN
         self.added = self.removed = self.files_indexed = self.skipped = 0
         self.problems: list[ParseError] = []
 
@@ -170,8 +167,7 @@ class Indexer:
             results = item.result if isinstance(item.result, list) else item.result.result()
             for new, parsed in zip(item.files, results, strict=True):
                 for doc in parsed.docs:
-                    self.writer.add_json(s.with_part(doc, self.sequence, self.part_run))
-                    self.sequence += 1
+                    self.writer.add_json(doc)
                 problem = None
                 if parsed.problem is not None:
                     error = ParseError(*parsed.problem)

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from viewer.core.model import Study
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "1"
 """Bumped when the schema changes: an index of another version is rebuilt (its files re-indexed)."""
 ALL = "all"
 """Every text field again, indexed only: unscoped words search it and the boosted fields (5 posting lists, not 11)."""
@@ -27,16 +27,8 @@ FILTERS = ("phase", "status", "sex", "registry", "country")
 MIN_AGE, MAX_AGE = "min_age", "max_age"
 NO_MIN_AGE, NO_MAX_AGE = 0.0, 200.0
 """Ages a record does not state, so an age filter is two plain comparisons."""
-PART = "part"
-"""Which of PARTS slices of the index a document is in: a search runs as one search per slice group, in
-threads (tantivy lets go of the GIL while it searches), each skipping the others' documents."""
-PARTS = 8
-PART_RUN = 8192
-"""Documents are given parts in runs of this many, in the order they are added: a run is a stretch of
-consecutive document ids in its segment (merges keep the order), so a search restricted to some parts skips
-the rest a block at a time instead of testing each document."""
 
-FIELD_NAMES = (*FIELDS, ALL, KEY, SOURCE, PATH, MEMBER, *FILTERS, MIN_AGE, MAX_AGE, PART)
+FIELD_NAMES = (*FIELDS, ALL, KEY, SOURCE, PATH, MEMBER, *FILTERS, MIN_AGE, MAX_AGE)
 
 UNSCOPED_BOOSTS = {ALL: 1.0, "id": 3.0, "title": 2.0, "conditions": 1.0, "interventions": 1.0}
 """Unscoped words: a title word scores all + title = 3, a condition 2, a body word 1 (the measured schema)."""
@@ -60,13 +52,7 @@ def build_schema() -> tantivy.Schema:
         builder.add_text_field(name, stored=True, fast=True, tokenizer_name="raw", index_option="basic")
     builder.add_float_field(MIN_AGE, indexed=True, fast=True)
     builder.add_float_field(MAX_AGE, indexed=True, fast=True)
-    builder.add_unsigned_field(PART, indexed=True, fast=True)
     return builder.build()
-
-
-def with_part(doc: str, sequence: int, run: int = PART_RUN) -> str:
-    """A worker's document (study_doc) with the part of the `sequence`-th document added to the index."""
-    return f'{doc[:-1]},"{PART}":{sequence // run % PARTS}}}'
 
 
 def study_doc(study: Study, source: str, path: str, member: str) -> str:

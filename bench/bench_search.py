@@ -5,7 +5,9 @@
 3. The fixed query set through `python -m viewer search --queries FILE --to json` (one process, 1 warm-up
    pass + `--rounds` timed passes, took_ms per query, peak RSS from /proc/self/status), and in the same run
    the bare engine: a second process that opens the same tantivy index, compiles the same queries with the
-   package's own compile function and times only `searcher.search(query, limit, count=True)`.
+   package's own compile function and times only the engine's work (viewer.core.search.bare.run: tantivy's
+   search with the count, the stored documents, tantivy's snippets). The two take `--turns` turns each
+   (full, bare, full, bare), and every timed pass of every turn is a sample.
 4. A results table, and a JSON file of every number.
 """
 
@@ -214,6 +216,12 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def turns_of(runs: list[dict[str, Any]], count: int, rounds: int) -> list[list[dict[str, Any]]]:
+    """per_query over several processes' lines: each query's timed passes from every one of them."""
+    each = [per_query(run["lines"], count, rounds) for run in runs]
+    return [[line for run in each for line in run[i]] for i in range(count)]
+
+
 def per_query(lines: list[dict[str, Any]], count: int, rounds: int) -> list[list[dict[str, Any]]]:
     """The timed passes (the warm-up pass dropped), grouped per query."""
     if len(lines) != count * (rounds + 1):
@@ -291,13 +299,20 @@ def report(args: argparse.Namespace) -> None:
     if hasattr(os, "sync"):
         os.sync()
     load_search = os.getloadavg()[0]
-    full = run_cli_search(code, index, qfile, args.limit, logs / f"search-n{n}.log")
-    bare_ = run_bare(code, index, qfile, args.limit)
+    # Full and bare take turns (`--turns` processes each), so that a machine getting faster or slower over the
+    # run (other tenants, the page cache) weighs on both alike; every timed pass of every turn is a sample.
+    fulls, bares = [], []
+    for turn in range(args.turns):
+        fulls.append(run_cli_search(code, index, qfile, args.limit, logs / f"search-n{n}-{turn}.log"))
+        bares.append(run_bare(code, index, qfile, args.limit))
+    full = {"seconds": statistics.median(f["seconds"] for f in fulls), "lines": fulls[0]["lines"],
+            "mem_mb": max((f["mem_mb"] for f in fulls), key=lambda m: m["VmHWM"])}  # fmt: skip
+    bare_ = bares[0]
     # The same queries with each hit's matched fields (`--fields`: one more search per answer), which the
     # GUI's as-you-type answers leave out: reported beside the main figures, not instead of them.
     with_fields = run_cli_search(code, index, qfile, args.limit, logs / f"search-fields-n{n}.log", ("--fields",))
     passes = args.rounds
-    rows = summarize(qs, per_query(full["lines"], len(qs), passes), per_query(bare_["lines"], len(qs), passes))
+    rows = summarize(qs, turns_of(fulls, len(qs), passes), turns_of(bares, len(qs), passes))
     stats = table(rows)
     raw, text = info["raw_json_bytes"], info["searched_text_bytes"]
     rate = n / build["seconds"]
@@ -314,7 +329,8 @@ def report(args: argparse.Namespace) -> None:
     print(f"{'index / raw JSON':44}{size / raw:>12.2f}")
     print(f"{'index / searched text':44}{size / text:>12.2f}")
     print(
-        f"{'search process wall s ({} queries)'.format(len(full['lines'])):44}{full['seconds']:>12.1f}"
+        f"{'search process wall s ({} queries, median of {} turns)'.format(len(full['lines']), args.turns):44}"
+        f"{full['seconds']:>12.1f}"
         f"   load {load_search:.1f}"
     )
     for key, label in (("p50", "p50"), ("p95", "p95"), ("max", "max")):
@@ -352,7 +368,8 @@ def report(args: argparse.Namespace) -> None:
         "index": {"path": str(index), "bytes": size, "per_raw_json": size / raw, "per_searched_text": size / text},
         "search": {"seconds": full["seconds"], "mem_mb": full["mem_mb"], "load": load_search, **stats},
         "with_fields": {"p50": fields_p50, "p95": fields_p95, "mem_mb": with_fields["mem_mb"]},
-        "bare_open_s": bare_["open_s"], "queries": rows, "aims": aims, "rounds": args.rounds, "limit": args.limit,
+        "bare_open_s": bare_["open_s"], "queries": rows, "aims": aims, "rounds": args.rounds, "turns": args.turns,
+        "limit": args.limit,
     }, indent=1))  # fmt: skip
     print(f"results: {out}")
     if not args.keep_index:
@@ -369,6 +386,7 @@ def main() -> None:
     parser.add_argument("--commit", help="measure this commit of --repo (a throwaway worktree in the work folder)")
     parser.add_argument("--rounds", type=int, default=5, help="timed passes over the query set after one warm-up")
     parser.add_argument("--limit", type=int, default=20)
+    parser.add_argument("--turns", type=int, default=2, help="search processes of each kind, full and bare in turn")
     parser.add_argument("--reuse-index", action="store_true", help="search the index of an earlier --keep-index run")
     parser.add_argument("--keep-index", action="store_true")
     parser.add_argument("--index", help="the index folder (default: one per size and commit in the work folder)")

@@ -76,12 +76,15 @@ class Compiler:
     """Turns ParsedQuery trees into Query objects against one searcher (prefix expansions come from its terms)."""
 
     def __init__(self, searcher: tantivy.Searcher, schema: tantivy.Schema, vocabulary: Vocabulary,
-                 expansions: dict[tuple[str, str], list[str]] | None = None) -> None:  # fmt: skip
+                 expansions: dict[tuple[str, str], list[str]] | None = None,
+                 whole: dict[str, tuple[str, ...] | None] | None = None) -> None:  # fmt: skip
         self.searcher = searcher
         self.schema = schema
         self.vocabulary = vocabulary
         self._expansions = {} if expansions is None else expansions
         """(field, prefix) -> its most frequent terms; shared across queries of one index generation."""
+        self._whole = {} if whole is None else whole
+        """Filter field -> Compiler.whole's answer; shared like the expansions."""
 
     def compile(self, parsed: ParsedQuery, filters: Mapping[str, Collection[str]] | None = None) -> Compiled:
         node = parsed.node
@@ -97,7 +100,7 @@ class Compiler:
             query = Query.boolean_query([(Occur.Should, query), (Occur.Should, exact)])
         clauses = [(Occur.Must, query)]
         for key, values in wanted.items():
-            clauses.append((Occur.Must, Query.const_score_query(self.filter(key, values), 0.0)))
+            clauses.extend(self.admitting(key, values))
         for key, values in parsed.excluded.items():
             clauses.append((Occur.MustNot, self.filter(key, list(values))))
         if len(clauses) > 1:
@@ -146,6 +149,42 @@ class Compiler:
         if found is None:
             found = [term for term, _ in self.searcher.terms_with_prefix(name, prefix, limit=PREFIX_TERMS)]
             self._expansions[key] = found
+        return found
+
+    def admitting(self, key: str, typed: list[str]) -> list[tuple[Occur, tantivy.Query]]:
+        """The clauses that keep what filter `key` admits. As a rule, Must one of its values (scoring 0). But
+        a filter most studies pass is cheaper said as MustNot what it leaves out: tantivy then skips a few
+        studies instead of stepping through nearly all of them, and the same studies are admitted:
+        - age:N, a whole N, is "not ages_out:N" (schema.AGES_OUT);
+        - a field holding one value per study (schema.SINGLE_VALUED), when every study holds one and the other
+          values are rarer, is "none of the other values": sex:female is "not male-only", and registry:ctgov
+          over CT.gov records alone is no clause at all. Each study holds exactly one of the field's values,
+          so it is either among the filter's or among the others."""
+        if key == "age" and len(typed) == 1:
+            found = age_range(typed[0])
+            if found is not None and found[0] == found[1] and found[0].is_integer() and found[0] <= s.LAST_AGE:
+                return [(Occur.MustNot, Query.term_query(self.schema, s.AGES_OUT, int(found[0])))]
+        if key in s.SINGLE_VALUED:
+            vocabulary = self.vocabulary(key)
+            values = {v for typed_value in typed for v in stored_values(key, typed_value, vocabulary)}
+            df = self.searcher.doc_freq  # counts deleted studies too: a cost estimate, not a count
+            cost = sum(df(key, v) for v in values)
+            if values and sum(df(key, v) for v in vocabulary.values() if v not in values) < cost:
+                every = self.whole(key)
+                if every is not None:
+                    return [(Occur.MustNot, Query.term_query(self.schema, key, v)) for v in every if v not in values]
+        return [(Occur.Must, Query.const_score_query(self.filter(key, typed), 0.0))]
+
+    def whole(self, key: str) -> tuple[str, ...] | None:
+        """Every value filter field `key` holds, when every study holds one (deleted studies aside), else None:
+        worked out once per index generation (a count over the index, then its terms)."""
+        if key in self._whole:
+            return self._whole[key]
+        count = self.searcher.search(Query.exists_query(key), 1, count=True).count  # type: ignore[attr-defined]
+        found = None
+        if int(count) == self.searcher.num_docs:
+            found = tuple(term for term, _ in self.searcher.terms_with_prefix(key, ""))
+        self._whole[key] = found
         return found
 
     def filter(self, key: str, typed: list[str]) -> tantivy.Query:

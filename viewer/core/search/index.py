@@ -73,6 +73,8 @@ class SearchIndex:
         self._vocabularies: dict[tuple[int, str], dict[str, str]] = {}
         self._expansions: dict[tuple[str, str], list[str]] = {}
         """Prefix expansions of the current generation (Compiler.expansions), shared by every query."""
+        self._whole: dict[str, tuple[str, ...] | None] = {}
+        """The values of the filter fields every study of the current generation holds (Compiler.whole)."""
         self._meta_stamp = self._stamp()
 
     # --- opening ----------------------------------------------------------------------------------------
@@ -200,6 +202,7 @@ class SearchIndex:
             self._generation += 1
             self._vocabularies.clear()
             self._expansions = {}
+            self._whole = {}
 
     # --- searching --------------------------------------------------------------------------------------
 
@@ -255,7 +258,7 @@ class SearchIndex:
         bare.prepare build their queries with). The generation is read
         before the searcher (`_committed` reloads, then counts): a cache never gets an older searcher's terms."""
         with self._cache_lock:
-            generation, expansions = self._generation, self._expansions
+            generation, expansions, whole = self._generation, self._expansions, self._whole
         searcher = self._index.searcher()
         if len(expansions) > EXPANSIONS_KEPT:
             expansions.clear()
@@ -268,7 +271,7 @@ class SearchIndex:
                     self._vocabularies[(generation, key)] = found
             return found
 
-        return Compiler(searcher, self._schema, vocabulary, expansions)
+        return Compiler(searcher, self._schema, vocabulary, expansions, whole)
 
     def _search(self, parsed: ParsedQuery, limit: int, filters: Mapping[str, Collection[str]] | None, offset: int,
                 start: float, facets: bool, fields: bool) -> SearchResult:  # fmt: skip

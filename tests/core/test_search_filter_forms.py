@@ -12,7 +12,7 @@ from tantivy import Occur, Query
 from tests.conftest import CORPUS
 from viewer.core.search import SearchIndex
 from viewer.core.search.query import parse_query
-from viewer.core.search.schema import LAST_AGE, NO_MAX_AGE, NO_MIN_AGE, ages_out
+from viewer.core.search.schema import LAST_AGE, NO_MAX_AGE, NO_MIN_AGE, ages_in, ages_out
 
 CTGOV = CORPUS / "A_ctgov_api_v2_json"
 NO_SEX = CORPUS / "F_usdm_json" / "DDF-RA_early-IG__CDISC_Pilot_Study.json"
@@ -76,11 +76,18 @@ def test_the_record_set_holds_one_value_of_each_field_everywhere(index: SearchIn
     male = compiler.admitting("sex", ["male"])
     assert male and {occur for occur, _ in male} == {Occur.MustNot}
     assert compiler.admitting("status", ["recruiting"])[0][0] == Occur.Must  # the rarer side stays as it was
-    assert [occur for occur, _ in compiler.admitting("age", ["25"])] == [Occur.MustNot]
+    searcher = compiler.searcher
+    forms = {}
+    for year in range(LAST_AGE + 1):
+        ((occur, _),) = compiler.admitting("age", [str(year)])
+        assert (occur == Occur.MustNot) == (searcher.doc_freq("ages_out", year) < searcher.doc_freq("ages_in", year))
+        forms[occur] = year
+    assert set(forms) == {Occur.Must, Occur.MustNot}, forms  # both forms are taken for some age
     assert [occur for occur, _ in compiler.admitting("age", ["25.5"])] == [Occur.Must]
 
 
-def test_ages_out_are_the_whole_years_outside_the_range() -> None:
+def test_ages_in_and_out_are_the_whole_years_in_and_outside_the_range() -> None:
+    assert ages_in(18, 65) == list(range(18, 66)) and ages_in(17.5, 17.9) == [] and ages_in(0, 0) == [0]
     assert ages_out(18, 65) == [*range(18), *range(66, LAST_AGE + 1)]
     assert ages_out(NO_MIN_AGE, NO_MAX_AGE) == []
     assert ages_out(0.5, NO_MAX_AGE) == [0]
@@ -90,6 +97,7 @@ def test_ages_out_are_the_whole_years_outside_the_range() -> None:
     for low in (0, 1.5, 17, 18, 64.9, 121):
         for high in (0, 2, 17.99, 65, 120, 200):
             assert ages_out(low, high) == [y for y in range(LAST_AGE + 1) if not low <= y <= high], (low, high)
+            assert ages_in(low, high) == [y for y in range(LAST_AGE + 1) if low <= y <= high], (low, high)
 
 
 @pytest.mark.parametrize(("text", "filters"), CASES, ids=lambda c: str(c))

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from viewer.core.model import Study
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 """Bumped when the schema changes: an index of another version is rebuilt (its files re-indexed)."""
 ALL = "all"
 """Every text field again, indexed only: unscoped words search it and the boosted fields (5 posting lists, not 11)."""
@@ -31,12 +31,13 @@ hold several."""
 MIN_AGE, MAX_AGE = "min_age", "max_age"
 NO_MIN_AGE, NO_MAX_AGE = 0.0, 200.0
 """Ages a record does not state, so an age filter is two plain comparisons."""
-AGES_OUT = "ages_out"
-"""The whole years from 0 to LAST_AGE a study does not admit: age:N for such a year is "not ages_out:N", which
-tantivy answers by skipping the few studies that leave N out, where the two age comparisons test every match."""
+AGES_IN, AGES_OUT = "ages_in", "ages_out"
+"""The whole years from 0 to LAST_AGE a study admits, and those it does not: age:N for such a year is
+"ages_in:N" or "not ages_out:N", whichever names fewer studies (tantivy steps through them), where the two
+age comparisons test every match of the words."""
 LAST_AGE = 120
 
-FIELD_NAMES = (*FIELDS, ALL, KEY, SOURCE, PATH, MEMBER, *FILTERS, MIN_AGE, MAX_AGE, AGES_OUT)
+FIELD_NAMES = (*FIELDS, ALL, KEY, SOURCE, PATH, MEMBER, *FILTERS, MIN_AGE, MAX_AGE, AGES_IN, AGES_OUT)
 
 UNSCOPED_BOOSTS = {ALL: 1.0, "id": 3.0, "title": 2.0, "conditions": 1.0, "interventions": 1.0}
 """Unscoped words: a title word scores all + title = 3, a condition 2, a body word 1 (the measured schema)."""
@@ -60,6 +61,7 @@ def build_schema() -> tantivy.Schema:
         builder.add_text_field(name, stored=True, fast=True, tokenizer_name="raw", index_option="basic")
     builder.add_float_field(MIN_AGE, indexed=True, fast=True)
     builder.add_float_field(MAX_AGE, indexed=True, fast=True)
+    builder.add_unsigned_field(AGES_IN, indexed=True)
     builder.add_unsigned_field(AGES_OUT, indexed=True)
     return builder.build()
 
@@ -98,14 +100,28 @@ def _doc(study: Any, get: Get, text: dict[str, str], source: str, path: str, mem
     low, high = get(e, "minimum_age_years"), get(e, "maximum_age_years")
     doc[MIN_AGE] = NO_MIN_AGE if low is None else float(low)
     doc[MAX_AGE] = NO_MAX_AGE if high is None else float(high)
-    out = ages_out(doc[MIN_AGE], doc[MAX_AGE])
-    if out:
-        doc[AGES_OUT] = out
+    inside, outside = ages_in(doc[MIN_AGE], doc[MAX_AGE]), ages_out(doc[MIN_AGE], doc[MAX_AGE])
+    if inside:
+        doc[AGES_IN] = inside
+    if outside:
+        doc[AGES_OUT] = outside
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
+def ages_in(low: float, high: float) -> list[int]:
+    """The whole years 0..LAST_AGE in [low, high] (the study's AGES_IN)."""
+    below, above = _whole_years(low, high)
+    return list(range(below, above))
+
+
 def ages_out(low: float, high: float) -> list[int]:
-    """The whole years 0..LAST_AGE outside [low, high]: y < low is y < ceil(low), y > high is y > floor(high)."""
-    below = min(LAST_AGE + 1, max(0, math.ceil(low)))
-    above = max(below, min(LAST_AGE + 1, math.floor(high) + 1))
+    """The whole years 0..LAST_AGE outside [low, high] (the study's AGES_OUT)."""
+    below, above = _whole_years(low, high)
     return [*range(below), *range(above, LAST_AGE + 1)]
+
+
+def _whole_years(low: float, high: float) -> tuple[int, int]:
+    """[below, above): the whole years 0..LAST_AGE in [low, high]. y >= low is y >= ceil(low); y <= high is
+    y < floor(high) + 1."""
+    below = min(LAST_AGE + 1, max(0, math.ceil(low)))
+    return below, max(below, min(LAST_AGE + 1, math.floor(high) + 1))

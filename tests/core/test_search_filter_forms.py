@@ -1,4 +1,5 @@
-"""Filters on one-value fields written as "not the other values" admit exactly what the plain filter admits."""
+"""Filters said as what they leave out (age:N as ages_in/ages_out, one-value fields as "none of the other values")
+admit exactly what the plain filter admits."""
 
 from __future__ import annotations
 
